@@ -1,6 +1,7 @@
 # Third-party dependencies, all from Debian's packages (see scripts/install-deps.sh).
 find_package(Threads REQUIRED)
 find_package(Protobuf REQUIRED)          # CMake's FindProtobuf: Debian ships no protobuf config
+find_package(absl CONFIG REQUIRED)           # Status, StatusOr, Time (comes with gRPC)
 find_package(gRPC CONFIG REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(yaml-cpp REQUIRED)
