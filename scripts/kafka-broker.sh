@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Real Apache Kafka 3.9.1 (KRaft, single node, combined broker+controller) for tests and demos.
+#
+#   kafka-broker.sh fetch           resolve the broker's jars from Maven Central into the cache
+#   kafka-broker.sh start <dir>     pick free ports, format storage, start, wait until it answers
+#                                   metadata, write "host:port" to <dir>/bootstrap
+#   kafka-broker.sh stop <dir>      stop the broker started in <dir> (SIGTERM, then SIGKILL)
+#   kafka-broker.sh restart <dir>   stop and start again on the same ports with the same data
+#
+# Environment:
+#   OVERSIGHT_CACHE_DIR     cache root (default ~/.cache/oversight); jars go to kafka-3.9.1/libs
+#   KAFKA_HEAP_OPTS         JVM heap options (default -Xmx512m -Xms64m)
+#   KAFKA_START_TIMEOUT     seconds to wait for the broker to answer (default 120)
+#
+# Kafka 3.9 is the newest line that still speaks every protocol version librdkafka 2.0.2 uses.
+set -euo pipefail
+
+KAFKA_VERSION=3.9.1
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CACHE_DIR="${OVERSIGHT_CACHE_DIR:-$HOME/.cache/oversight}"
+LIBS_DIR="${CACHE_DIR}/kafka-${KAFKA_VERSION}/libs"
+HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms64m}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
+
+die() {
+  echo "kafka-broker.sh: $*" >&2
+  exit 1
+}
+
+usage() {
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+
+fetch() {
+  if [[ -f "${LIBS_DIR}/kafka_2.13-${KAFKA_VERSION}.jar" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || die "mvn not found (install maven) to fetch Kafka ${KAFKA_VERSION}"
+  mkdir -p "${LIBS_DIR}.partial"
+  mvn -q -B -Dstyle.color=never -f "${SCRIPT_DIR}/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="${LIBS_DIR}.partial" || die "mvn could not resolve Kafka ${KAFKA_VERSION}"
+  rm -rf "${LIBS_DIR}"
+  mv "${LIBS_DIR}.partial" "${LIBS_DIR}"
+  echo "kafka-broker.sh: Kafka ${KAFKA_VERSION} jars in ${LIBS_DIR}"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+pid_alive() {
+  local pidfile="$1/kafka.pid"
+  [[ -f "${pidfile}" ]] && kill -0 "$(cat "${pidfile}")" 2>/dev/null
+}
+
+write_config() {
+  local dir="$1" broker_port controller_port cluster_id
+  broker_port="$(free_port)"
+  controller_port="$(free_port)"
+  while [[ "${controller_port}" == "${broker_port}" ]]; do controller_port="$(free_port)"; done
+  cluster_id="$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+  cat >"${dir}/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:${controller_port}
+listeners=PLAINTEXT://127.0.0.1:${broker_port},CONTROLLER://127.0.0.1:${controller_port}
+advertised.listeners=PLAINTEXT://127.0.0.1:${broker_port}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=${dir}/data
+num.partitions=3
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=3
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+delete.topic.enable=true
+log.segment.bytes=16777216
+EOF
+  cat >"${dir}/log4j.properties" <<EOF
+log4j.rootLogger=INFO, file
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=${dir}/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka=INFO
+log4j.logger.org.apache.kafka=INFO
+log4j.logger.state.change.logger=WARN
+EOF
+  echo "127.0.0.1:${broker_port}" >"${dir}/bootstrap.pending"
+  echo "${cluster_id}" >"${dir}/cluster.id"
+}
+
+java_run() {
+  local dir="$1"
+  shift
+  # shellcheck disable=SC2086
+  java ${HEAP_OPTS} -XX:+UseSerialGC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:${dir}/log4j.properties" -Dkafka.logs.dir="${dir}" \
+    -cp "${LIBS_DIR}/*" "$@"
+}
+
+launch() {
+  local dir="$1" bootstrap deadline
+  bootstrap="$(cat "${dir}/bootstrap.pending")"
+  # Detached from our session and from the caller's pipes, so ctest's setup step can return.
+  setsid java ${HEAP_OPTS} -XX:+UseSerialGC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:${dir}/log4j.properties" -Dkafka.logs.dir="${dir}" \
+    -cp "${LIBS_DIR}/*" kafka.Kafka "${dir}/server.properties" \
+    >>"${dir}/kafka.out" 2>&1 </dev/null &
+  echo $! >"${dir}/kafka.pid"
+  deadline=$((SECONDS + START_TIMEOUT))
+  until kcat -L -b "${bootstrap}" -m 3 >/dev/null 2>&1; do
+    if ! pid_alive "${dir}"; then
+      tail -n 40 "${dir}/kafka.out" "${dir}/server.log" >&2 2>/dev/null || true
+      die "broker exited during start-up (logs in ${dir})"
+    fi
+    if ((SECONDS > deadline)); then
+      tail -n 40 "${dir}/server.log" >&2 2>/dev/null || true
+      stop "${dir}"
+      die "broker did not answer metadata on ${bootstrap} within ${START_TIMEOUT}s"
+    fi
+    sleep 0.5
+  done
+  echo "${bootstrap}" >"${dir}/bootstrap"
+  echo "BOOTSTRAP ${bootstrap}"
+}
+
+start() {
+  local dir="$1"
+  command -v java >/dev/null || die "java not found (a JDK 17 runs Kafka ${KAFKA_VERSION})"
+  command -v kcat >/dev/null || die "kcat not found (used to wait for the broker)"
+  fetch
+  mkdir -p "${dir}"
+  dir="$(cd "${dir}" && pwd)"
+  if pid_alive "${dir}"; then
+    die "a broker is already running from ${dir} (pid $(cat "${dir}/kafka.pid")); stop it first"
+  fi
+  rm -rf "${dir}/data" "${dir}/bootstrap" "${dir}/server.log" "${dir}/kafka.out"
+  write_config "${dir}"
+  java_run "${dir}" kafka.tools.StorageTool format -t "$(cat "${dir}/cluster.id")" \
+    -c "${dir}/server.properties" >"${dir}/format.log" 2>&1 ||
+    { cat "${dir}/format.log" >&2; die "storage format failed"; }
+  launch "${dir}"
+}
+
+stop() {
+  local dir="$1" pid i
+  [[ -f "${dir}/kafka.pid" ]] || return 0
+  pid="$(cat "${dir}/kafka.pid")"
+  if kill -0 "${pid}" 2>/dev/null; then
+    kill -TERM "${pid}" 2>/dev/null || true
+    for ((i = 0; i < 60; i++)); do
+      kill -0 "${pid}" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 "${pid}" 2>/dev/null; then
+      echo "kafka-broker.sh: broker ${pid} ignored SIGTERM for 30s; killing" >&2
+      kill -KILL "${pid}" 2>/dev/null || true
+    fi
+  fi
+  rm -f "${dir}/kafka.pid" "${dir}/bootstrap"
+}
+
+restart() {
+  local dir="$1"
+  [[ -f "${dir}/server.properties" && -f "${dir}/bootstrap.pending" ]] ||
+    die "no broker was started from ${dir}"
+  dir="$(cd "${dir}" && pwd)"
+  stop "${dir}"
+  launch "${dir}"
+}
+
+cmd="${1:-}"
+case "${cmd}" in
+fetch) fetch ;;
+start | stop | restart)
+  [[ $# -eq 2 ]] || usage
+  "${cmd}" "$2"
+  ;;
+*) usage ;;
+esac
