@@ -19,3 +19,5 @@ if(OVERSIGHT_BUILD_BENCHMARKS)
 endif()
 
 find_program(OVERSIGHT_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
+# Statutory-returns importer (libs/statutory_returns): XML parsing of CIN census / SSDA903 exports.
+find_package(EXPAT REQUIRED)              # EXPAT::EXPAT (Debian libexpat1-dev)
