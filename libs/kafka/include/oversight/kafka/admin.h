@@ -1,0 +1,42 @@
+#ifndef OVERSIGHT_KAFKA_ADMIN_H_
+#define OVERSIGHT_KAFKA_ADMIN_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "oversight/kafka/client_config.h"
+
+namespace oversight::kafka {
+
+// A topic a service needs.
+struct TopicSpec {
+  std::string name;
+  int partitions = 3;
+  int replication_factor = 1;
+};
+
+// Cluster administration through the Kafka admin API.
+class Admin {
+ public:
+  // Creates each topic of `topics` that does not exist yet. Existing topics are left as they are
+  // (partition counts are not changed) and a concurrent creation (TOPIC_ALREADY_EXISTS) is fine.
+  // Returns OK when every topic exists; UNAVAILABLE if the cluster cannot be reached within
+  // `timeout`; UNIMPLEMENTED if the broker does not support CreateTopics (the embedded broker has
+  // no admin API: it creates its topics itself); the broker's error for a topic otherwise
+  // (INVALID_ARGUMENT for a bad partition count or replication factor, naming the topic).
+  // Thread-safe (each call uses its own client).
+  static absl::Status EnsureTopics(const ClientConfig& client, const std::vector<TopicSpec>& topics,
+                                   absl::Duration timeout = absl::Seconds(30));
+
+  // The names of the topics in the cluster (internal ones, such as __consumer_offsets, too).
+  // UNAVAILABLE if the cluster cannot be reached within `timeout`.
+  static absl::StatusOr<std::vector<std::string>> ListTopics(
+      const ClientConfig& client, absl::Duration timeout = absl::Seconds(10));
+};
+
+}  // namespace oversight::kafka
+
+#endif  // OVERSIGHT_KAFKA_ADMIN_H_
