@@ -31,29 +31,6 @@ std::string_view OutcomeLabel(HandlerOutcome::Kind kind) {
   return "unknown";
 }
 
-ConsumedMessage ToConsumedMessage(const rd_kafka_message_t& message) {
-  ConsumedMessage out;
-  out.topic = rd_kafka_topic_name(message.rkt);
-  out.partition = message.partition;
-  out.offset = message.offset;
-  if (message.key != nullptr) {
-    out.key.assign(static_cast<const char*>(message.key), message.key_len);
-  }
-  if (message.payload != nullptr) {
-    out.value.assign(static_cast<const char*>(message.payload), message.len);
-  }
-  rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    out.headers = internal::CopyHeaders(headers);
-  }
-  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-  const int64_t timestamp_ms = rd_kafka_message_timestamp(&message, &type);
-  if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && timestamp_ms >= 0) {
-    out.timestamp = absl::FromUnixMillis(timestamp_ms);
-  }
-  return out;
-}
-
 // Sleeps for `duration` unless `stop` is requested first. Returns false if stopped.
 bool SleepUnlessStopped(absl::Duration duration, const std::stop_token& stop) {
   std::mutex mu;
@@ -159,7 +136,7 @@ absl::Status Consumer::Run(const MessageHandler& handler, std::stop_token stop) 
           message->err, absl::StrCat("consume: ", rd_kafka_message_errstr(message.get()))));
       continue;
     }
-    const ConsumedMessage consumed = ToConsumedMessage(*message);
+    const ConsumedMessage consumed = internal::ToConsumedMessage(*message);
     message.reset();
     HandlerOutcome outcome = CallHandler(handler, consumed);
     if (outcome.kind == HandlerOutcome::Kind::kDeadLetter) {

@@ -100,4 +100,27 @@ rd_kafka_headers_t* NewRdHeaders(const Headers& headers) {
   return out;
 }
 
+ConsumedMessage ToConsumedMessage(const rd_kafka_message_t& message) {
+  ConsumedMessage out;
+  out.topic = rd_kafka_topic_name(message.rkt);
+  out.partition = message.partition;
+  out.offset = message.offset;
+  if (message.key != nullptr) {
+    out.key.assign(static_cast<const char*>(message.key), message.key_len);
+  }
+  if (message.payload != nullptr) {
+    out.value.assign(static_cast<const char*>(message.payload), message.len);
+  }
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    out.headers = CopyHeaders(headers);
+  }
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t timestamp_ms = rd_kafka_message_timestamp(&message, &type);
+  if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && timestamp_ms >= 0) {
+    out.timestamp = absl::FromUnixMillis(timestamp_ms);
+  }
+  return out;
+}
+
 }  // namespace oversight::kafka::internal

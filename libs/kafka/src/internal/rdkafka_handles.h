@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "oversight/kafka/client_config.h"
+#include "oversight/kafka/consumer.h"
 #include "oversight/kafka/headers.h"
 
 namespace oversight::kafka::internal {
@@ -57,6 +58,9 @@ absl::Status StatusFromError(rd_kafka_resp_err_t err, std::string_view context);
 
 // Copies librdkafka headers into Headers (values that are NULL become empty).
 Headers CopyHeaders(const rd_kafka_headers_t* headers);
+
+// Copies a consumed record (key, value, headers, timestamp) out of librdkafka.
+ConsumedMessage ToConsumedMessage(const rd_kafka_message_t& message);
 
 // A new librdkafka header list holding `headers` (caller owns it).
 rd_kafka_headers_t* NewRdHeaders(const Headers& headers);
