@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# Offline validation of everything a platform team deploys: the Helm chart (with Helm itself),
+# the rendered manifests, the broken-values guard rails, the alert rules (promtool), the Grafana
+# dashboard, the Dockerfile, the compose file and the runtime image's file tree.
+#
+#   validate-deploy.sh all                  every check below except rootfs and metric-names
+#   validate-deploy.sh chart                helm lint --strict + helm template (default and
+#                                           production values), manifest checks, NOTES, package
+#   validate-deploy.sh broken               each values file in fixtures/broken-values is refused
+#                                           with the reason its "# expect:" line names
+#   validate-deploy.sh checkers             the checkers refuse the insecure fixtures
+#   validate-deploy.sh monitoring           promtool check/test rules, dashboard, chart copies,
+#                                           metric-name checker on a fixture scrape
+#   validate-deploy.sh containers           Dockerfile and compose file (docker-compose config)
+#   validate-deploy.sh yaml                 yamllint on the hand-written YAML
+#   validate-deploy.sh rootfs <build-dir>   assemble the image tree from a build, check every
+#                                           binary's libraries resolve inside it, run each one
+#                                           chrooted as uid 10001
+#   validate-deploy.sh metric-names SRC...  the dashboard's and alerts' oversight_* names exist in
+#                                           the given /metrics URLs or scrape files
+#
+# Environment: OVERSIGHT_CACHE_DIR (Helm binary, see scripts/install-helm.sh), HELM (a helm
+# binary to use instead of building one).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="${ROOT}/tools/deploy_validation"
+CHART="${ROOT}/helm/oversight"
+PROD_VALUES="${ROOT}/helm/values-production.yaml"
+KUBE_VERSION=1.31.0
+WORK="$(mktemp -d)"
+trap 'rm -rf "${WORK}"' EXIT
+
+passed=0
+failed=0
+ok() {
+  echo "ok   $*"
+  passed=$((passed + 1))
+}
+bad() {
+  echo "FAIL $*"
+  failed=$((failed + 1))
+}
+need() {
+  command -v "$1" >/dev/null || {
+    echo "validate-deploy.sh: $1 not found ($2)" >&2
+    exit 1
+  }
+}
+
+helm_bin() {
+  if [[ -n "${HELM:-}" ]]; then
+    echo "${HELM}"
+  else
+    "${ROOT}/scripts/install-helm.sh"
+  fi
+}
+
+partitions_of() { # values files... -> kafka.partitions after merging
+  python3 - "$@" <<'EOF'
+import sys, yaml
+p = None
+for f in sys.argv[1:]:
+    d = yaml.safe_load(open(f)) or {}
+    p = (d.get("kafka") or {}).get("partitions", p)
+print(p)
+EOF
+}
+
+# render <name> <values...>: lint, template, check; leaves ${WORK}/<name>.yaml
+render() {
+  local name="$1"
+  shift
+  local args=()
+  for v in "$@"; do args+=(-f "$v"); done
+  if "${HELM_BIN}" lint --strict --kube-version "${KUBE_VERSION}" "${CHART}" "${args[@]}" >"${WORK}/${name}-lint.txt" 2>&1; then
+    ok "helm lint --strict (${name} values)"
+  else
+    bad "helm lint --strict (${name} values)"
+    cat "${WORK}/${name}-lint.txt"
+  fi
+  if "${HELM_BIN}" template "oversight" "${CHART}" --namespace oversight --kube-version "${KUBE_VERSION}" \
+    "${args[@]}" >"${WORK}/${name}.yaml" 2>"${WORK}/${name}-template.txt"; then
+    ok "helm template (${name} values)"
+  else
+    bad "helm template (${name} values)"
+    cat "${WORK}/${name}-template.txt"
+    return
+  fi
+}
+
+cmd_chart() {
+  HELM_BIN="$(helm_bin)"
+  need yamllint "apt-get install yamllint"
+  local base="${CHART}/values.yaml"
+  render default
+  render production "${PROD_VALUES}"
+
+  local expect_default=(--expect-kind Deployment --expect-kind Service --expect-kind PodDisruptionBudget
+    --expect-kind NetworkPolicy --expect-kind Job)
+  local expect_prod=("${expect_default[@]}" --expect-kind HorizontalPodAutoscaler --expect-kind ScaledObject
+    --expect-kind TriggerAuthentication --expect-kind ServiceMonitor --expect-kind PrometheusRule
+    --expect-kind ConfigMap)
+  if python3 "${TOOLS}/check_manifests.py" "${WORK}/default.yaml" \
+    --max-replicas "$(partitions_of "${base}")" "${expect_default[@]}"; then
+    ok "rendered manifests (default values) keep the platform rules"
+  else
+    bad "rendered manifests (default values) keep the platform rules"
+  fi
+  if python3 "${TOOLS}/check_manifests.py" "${WORK}/production.yaml" \
+    --max-replicas "$(partitions_of "${base}" "${PROD_VALUES}")" "${expect_prod[@]}"; then
+    ok "rendered manifests (production values) keep the platform rules"
+  else
+    bad "rendered manifests (production values) keep the platform rules"
+  fi
+  if yamllint -c "${TOOLS}/yamllint-rendered.yaml" "${WORK}/default.yaml" "${WORK}/production.yaml"; then
+    ok "yamllint on rendered manifests"
+  else
+    bad "yamllint on rendered manifests"
+  fi
+
+  # The embedded alert rules and dashboard render to the same content as deploy/monitoring.
+  if python3 - "${WORK}/production.yaml" "${ROOT}/deploy/monitoring" <<'EOF'; then
+import json, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+rule = next(d for d in docs if d["kind"] == "PrometheusRule")
+want = yaml.safe_load(open(sys.argv[2] + "/oversight-alerts.rules.yaml"))
+assert rule["spec"] == want, "PrometheusRule differs from deploy/monitoring/oversight-alerts.rules.yaml"
+cm = next(d for d in docs if d["kind"] == "ConfigMap" and "oversight-dashboard.json" in d.get("data", {}))
+dash = json.loads(cm["data"]["oversight-dashboard.json"])
+assert dash == json.load(open(sys.argv[2] + "/oversight-dashboard.json")), "dashboard ConfigMap differs"
+EOF
+    ok "PrometheusRule and dashboard ConfigMap carry deploy/monitoring's content"
+  else
+    bad "PrometheusRule and dashboard ConfigMap carry deploy/monitoring's content"
+  fi
+
+  # NOTES.txt renders (helm only shows it on install, so render it through a scratch copy).
+  cp -r "${CHART}" "${WORK}/notes-chart"
+  cp "${CHART}/templates/NOTES.txt" "${WORK}/notes-chart/files/NOTES.txt"
+  cat >"${WORK}/notes-chart/templates/zz-notes.yaml" <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: rendered-notes
+data:
+  NOTES.txt: {{ tpl (.Files.Get "files/NOTES.txt") . | quote }}
+EOF
+  for values in "" "${PROD_VALUES}"; do
+    local vargs=()
+    [[ -n "${values}" ]] && vargs=(-f "${values}")
+    if "${HELM_BIN}" template demo "${WORK}/notes-chart" --kube-version "${KUBE_VERSION}" "${vargs[@]}" \
+      --show-only templates/zz-notes.yaml >"${WORK}/notes.yaml" 2>&1 &&
+      python3 - "${WORK}/notes.yaml" <<'EOF'; then
+import sys, yaml
+notes = yaml.safe_load(open(sys.argv[1]))["data"]["NOTES.txt"]
+for want in ("demo-oversight-scheduling", "demo-oversight-recording", "demo-oversight-oversight-triggers",
+             "demo-oversight-notifications", "oversight.dead-letters.v1", "helm test demo"):
+    assert want in notes, f"NOTES.txt lacks {want}"
+EOF
+      ok "NOTES.txt renders (${values:-default values})"
+    else
+      bad "NOTES.txt renders (${values:-default values})"
+      cat "${WORK}/notes.yaml"
+    fi
+  done
+
+  if "${HELM_BIN}" package "${CHART}" --destination "${WORK}/pkg" >/dev/null; then
+    ok "helm package"
+  else
+    bad "helm package"
+  fi
+}
+
+cmd_broken() {
+  HELM_BIN="$(helm_bin)"
+  local count=0
+  for f in "${TOOLS}"/fixtures/broken-values/*.yaml; do
+    count=$((count + 1))
+    local name expect
+    name="$(basename "${f}")"
+    expect="$(sed -n 's/^# expect: //p' "${f}" | head -1)"
+    [[ -n "${expect}" ]] || {
+      bad "${name}: no '# expect:' line"
+      continue
+    }
+    if "${HELM_BIN}" template oversight "${CHART}" --kube-version "${KUBE_VERSION}" -f "${f}" \
+      >/dev/null 2>"${WORK}/err.txt"; then
+      bad "${name}: helm template accepted a broken values file"
+      continue
+    fi
+    if ! grep -qF -- "${expect}" "${WORK}/err.txt"; then
+      bad "${name}: refused, but not for '${expect}':"
+      cat "${WORK}/err.txt"
+      continue
+    fi
+    # Schema violations must stop `helm lint --strict` too (template-time checks only log there).
+    if grep -q "don't meet the specifications of the schema" "${WORK}/err.txt" &&
+      "${HELM_BIN}" lint --strict --kube-version "${KUBE_VERSION}" "${CHART}" -f "${f}" >/dev/null 2>&1; then
+      bad "${name}: helm lint --strict accepted a values file the schema refuses"
+      continue
+    fi
+    ok "${name} refused: ${expect}"
+  done
+  ((count >= 5)) || bad "expected at least 5 broken values fixtures, found ${count}"
+}
+
+cmd_checkers() {
+  HELM_BIN="$(helm_bin)"
+  "${HELM_BIN}" template oversight "${CHART}" --kube-version "${KUBE_VERSION}" >"${WORK}/default.yaml"
+  local out
+  out="$(python3 "${TOOLS}/check_manifests.py" "${TOOLS}/fixtures/insecure/manifest.yaml" --max-replicas 6)" &&
+    bad "check_manifests.py accepted the insecure manifest" || true
+  for want in "uses the latest tag" "may run as root" "no cpu limit" "has no livenessProbe" \
+    "sets REDIS_PASSWORD inline" "no PodDisruptionBudget selects" "no NetworkPolicy selects" \
+    "may scale to 50, above the 6 partitions" "no preStop hook" "no \`helm test\` Job"; do
+    if grep -qF -- "${want}" <<<"${out}"; then ok "check_manifests.py reports: ${want}"; else bad "check_manifests.py misses: ${want}"; fi
+  done
+  out="$(python3 "${TOOLS}/check_container_files.py" --dockerfile "${TOOLS}/fixtures/insecure/Dockerfile" \
+    --test-script "${ROOT}/scripts/test.sh" --rendered "${WORK}/default.yaml" \
+    --compose "${TOOLS}/fixtures/insecure/compose.yaml")" &&
+    bad "check_container_files.py accepted the insecure Dockerfile/compose" || true
+  for want in "uses the latest tag" "does not run scripts/install-deps.sh --build-only" \
+    "configure step sets ['-DCMAKE_BUILD_TYPE=Debug']" "must be a numeric non-root uid" \
+    "installs shell tools" "must be exec form" "kafka is not a KRaft" "scheduling runs as root" \
+    "scheduling has a writable root filesystem"; do
+    if grep -qF -- "${want}" <<<"${out}"; then ok "check_container_files.py reports: ${want}"; else bad "check_container_files.py misses: ${want}"; fi
+  done
+}
+
+cmd_monitoring() {
+  need promtool "apt-get install prometheus (for promtool)"
+  local rules="${ROOT}/deploy/monitoring/oversight-alerts.rules.yaml"
+  local dash="${ROOT}/deploy/monitoring/oversight-dashboard.json"
+  if promtool check rules "${rules}" >"${WORK}/p.txt" 2>&1; then ok "promtool check rules"; else
+    bad "promtool check rules"
+    cat "${WORK}/p.txt"
+  fi
+  if promtool test rules "${TOOLS}/alerts_test.yaml" >"${WORK}/p.txt" 2>&1; then ok "promtool test rules (each alert fires and stays quiet as intended)"; else
+    bad "promtool test rules"
+    cat "${WORK}/p.txt"
+  fi
+  sed "s#/etc/prometheus/rules/oversight-alerts.rules.yaml#${rules}#" "${ROOT}/deploy/compose/prometheus.yml" >"${WORK}/prometheus.yml"
+  if promtool check config "${WORK}/prometheus.yml" >"${WORK}/p.txt" 2>&1; then ok "promtool check config (compose Prometheus)"; else
+    bad "promtool check config (compose Prometheus)"
+    cat "${WORK}/p.txt"
+  fi
+  for f in oversight-alerts.rules.yaml oversight-dashboard.json; do
+    if cmp -s "${ROOT}/deploy/monitoring/${f}" "${CHART}/files/${f}"; then ok "helm/oversight/files/${f} is a copy of deploy/monitoring/${f}"; else
+      bad "helm/oversight/files/${f} differs from deploy/monitoring/${f} (cp deploy/monitoring/${f} helm/oversight/files/)"
+    fi
+  done
+  if python3 - "${dash}" "${rules}" <<'EOF'; then
+import json, re, sys, yaml
+d = json.load(open(sys.argv[1]))
+panels = [p for p in d["panels"] if p["type"] != "row"]
+ids = [p["id"] for p in d["panels"]]
+assert len(ids) == len(set(ids)), "duplicate panel ids"
+assert d.get("uid") and d.get("title"), "dashboard needs uid and title"
+exprs = " ".join(t["expr"] for p in panels for t in p.get("targets", []))
+for p in panels:
+    assert p.get("targets"), f"panel {p['title']} has no query"
+    assert p["datasource"]["uid"] == "${datasource}", f"panel {p['title']} ignores the datasource variable"
+# The issue's list: event rates, consumer lag, dead letters, due/overdue, reminders, gRPC latency.
+for metric in ("oversight_events_consumed_total", "oversight_kafka_consumer_lag", "oversight_dead_letters_total",
+               "oversight_due_items", "oversight_notifications_total", "oversight_grpc_request_duration_seconds_bucket"):
+    assert metric in exprs, f"dashboard shows no {metric}"
+rules = yaml.safe_load(open(sys.argv[2]))
+alerts = {r["alert"] for g in rules["groups"] for r in g["rules"]}
+for a in ("OversightConsumerLagGrowing", "OversightDeadLetters", "OversightTimersFiringLate",
+          "OversightSmtpFailing", "OversightServiceDown"):
+    assert a in alerts, f"alert {a} missing"
+for g in rules["groups"]:
+    for r in g["rules"]:
+        assert r["labels"]["severity"] in ("critical", "warning", "info"), r["alert"]
+        assert r["annotations"]["runbook"].startswith("docs/operations.md#"), r["alert"]
+ops = open(sys.argv[2].replace("deploy/monitoring/oversight-alerts.rules.yaml", "docs/operations.md")).read().lower()
+for a in alerts:
+    assert f"### {a.lower()}" in ops, f"docs/operations.md has no section for {a}"
+EOF
+    ok "dashboard panels and alert set cover the issue's list; every alert has a runbook section"
+  else
+    bad "dashboard/alert structure"
+  fi
+  local scrape="${TOOLS}/fixtures/metrics-scrape.txt"
+  if python3 "${TOOLS}/check_metric_names.py" --metrics "${scrape}" --uses "${dash}" --uses "${rules}" >"${WORK}/m.txt"; then
+    ok "metric-name checker: a scrape with every family passes"
+  else
+    bad "metric-name checker: a scrape with every family passes"
+    cat "${WORK}/m.txt"
+  fi
+  grep -v 'oversight_timer_fire_delay_seconds' "${scrape}" >"${WORK}/partial.txt"
+  if python3 "${TOOLS}/check_metric_names.py" --metrics "${WORK}/partial.txt" --uses "${dash}" --uses "${rules}" >"${WORK}/m.txt"; then
+    bad "metric-name checker accepted a scrape without oversight_timer_fire_delay_seconds"
+  elif grep -q "MISSING oversight_timer_fire_delay_seconds_bucket" "${WORK}/m.txt"; then
+    ok "metric-name checker: a scrape missing a family is refused and the name reported"
+  else
+    bad "metric-name checker failed for the wrong reason"
+    cat "${WORK}/m.txt"
+  fi
+}
+
+cmd_containers() {
+  HELM_BIN="$(helm_bin)"
+  "${HELM_BIN}" template oversight "${CHART}" --kube-version "${KUBE_VERSION}" >"${WORK}/default.yaml"
+  if python3 "${TOOLS}/check_container_files.py" --dockerfile "${ROOT}/deploy/docker/Dockerfile" \
+    --test-script "${ROOT}/scripts/test.sh" --rendered "${WORK}/default.yaml" \
+    --compose "${ROOT}/deploy/compose/compose.yaml"; then
+    ok "Dockerfile and compose file keep the packaging rules"
+  else
+    bad "Dockerfile and compose file keep the packaging rules"
+  fi
+  need docker-compose "apt-get install docker-compose (validates the compose file offline)"
+  if docker-compose -f "${ROOT}/deploy/compose/compose.yaml" --profile observability config -q 2>"${WORK}/c.txt"; then
+    ok "docker-compose config (compose file is valid)"
+  else
+    bad "docker-compose config"
+    cat "${WORK}/c.txt"
+  fi
+  if bash -n "${ROOT}/deploy/docker/assemble-rootfs.sh"; then ok "assemble-rootfs.sh parses"; else bad "assemble-rootfs.sh parses"; fi
+}
+
+cmd_yaml() {
+  need yamllint "apt-get install yamllint"
+  if (cd "${ROOT}" && yamllint -c "${TOOLS}/yamllint.yaml" deploy helm/values-production.yaml \
+    helm/oversight/values.yaml helm/oversight/Chart.yaml helm/oversight/files tools/deploy_validation/*.yaml \
+    tools/deploy_validation/fixtures); then
+    ok "yamllint (deploy/, chart values, fixtures)"
+  else
+    bad "yamllint (deploy/, chart values, fixtures)"
+  fi
+  if python3 -c 'import json,sys; json.load(open(sys.argv[1])); json.load(open(sys.argv[2]))' \
+    "${CHART}/values.schema.json" "${ROOT}/deploy/monitoring/oversight-dashboard.json"; then
+    ok "JSON files parse"
+  else
+    bad "JSON files parse"
+  fi
+}
+
+cmd_rootfs() {
+  local build_dir="${1:?usage: validate-deploy.sh rootfs <build-dir>}"
+  [[ $(id -u) -eq 0 ]] || {
+    echo "validate-deploy.sh rootfs: needs root for chroot" >&2
+    exit 1
+  }
+  local tree="${WORK}/rootfs"
+  if "${ROOT}/deploy/docker/assemble-rootfs.sh" "${build_dir}" "${tree}"; then ok "assemble-rootfs.sh"; else
+    bad "assemble-rootfs.sh"
+    return
+  fi
+  for bin in "${tree}"/usr/bin/oversight-*; do
+    local name
+    name="$(basename "${bin}")"
+    # The loader inside the tree resolves every library from the tree alone.
+    if env -i chroot --userspec=10001:10001 "${tree}" /lib64/ld-linux-x86-64.so.2 --list "/usr/bin/${name}" \
+      >"${WORK}/ldd.txt" 2>&1 && ! grep -q "not found" "${WORK}/ldd.txt"; then
+      ok "${name}: every shared library resolves inside the image tree"
+    else
+      bad "${name}: libraries missing inside the image tree"
+      cat "${WORK}/ldd.txt"
+    fi
+    # Started as the image starts it (uid 10001, only the tree), with a configuration error so it
+    # exits at once: the dynamic loader and start-up code ran, and the error is the config's.
+    set +e
+    env -i OVERSIGHT_GRPC_PORT=not-a-port timeout 20 chroot --userspec=10001:10001 "${tree}" "/usr/bin/${name}" \
+      >"${WORK}/run.txt" 2>&1
+    local rc=$?
+    set -e
+    if ((rc != 0 && rc != 124 && rc != 127)) && ! grep -q "error while loading shared libraries" "${WORK}/run.txt" &&
+      grep -qi "grpc" "${WORK}/run.txt"; then
+      ok "${name}: starts inside the image tree as uid 10001 and rejects a bad OVERSIGHT_GRPC_PORT (exit ${rc})"
+    else
+      bad "${name}: did not start cleanly inside the image tree (exit ${rc})"
+      head -20 "${WORK}/run.txt"
+    fi
+  done
+}
+
+cmd_metric_names() {
+  (($# > 0)) || {
+    echo "usage: validate-deploy.sh metric-names <url-or-file>..." >&2
+    exit 2
+  }
+  local args=()
+  for s in "$@"; do args+=(--metrics "$s"); done
+  if python3 "${TOOLS}/check_metric_names.py" "${args[@]}" \
+    --uses "${ROOT}/deploy/monitoring/oversight-dashboard.json" \
+    --uses "${ROOT}/deploy/monitoring/oversight-alerts.rules.yaml"; then
+    ok "every oversight_* name in the dashboard and alerts is exposed"
+  else
+    bad "dashboard/alerts use names the services do not expose"
+  fi
+}
+
+[[ $# -ge 1 ]] || {
+  sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+command="$1"
+shift
+case "${command}" in
+  all)
+    cmd_yaml
+    cmd_chart
+    cmd_broken
+    cmd_checkers
+    cmd_monitoring
+    cmd_containers
+    ;;
+  chart) cmd_chart ;;
+  broken) cmd_broken ;;
+  checkers) cmd_checkers ;;
+  monitoring) cmd_monitoring ;;
+  containers) cmd_containers ;;
+  yaml) cmd_yaml ;;
+  rootfs) cmd_rootfs "$@" ;;
+  metric-names) cmd_metric_names "$@" ;;
+  *)
+    echo "validate-deploy.sh: unknown command ${command}" >&2
+    exit 2
+    ;;
+esac
+echo "validate-deploy ${command}: ${passed} passed, ${failed} failed"
+((failed == 0))
