@@ -186,7 +186,7 @@ absl::StatusOr<DueDate> Engine::NextPersonalSupervision(const WorkerFacts& worke
     }
     if (rule->interval) {
       const absl::CivilDay due = AddCalendarPeriod(anchor, *rule->interval);
-      if (due < best.due) {
+      if (due <= best.due) {
         best.due = due;
         best.rule_id = &rule->rule_id;
         best.summary = absl::StrCat(what, " after its phases: every ", rule->interval->ToString());
