@@ -61,9 +61,11 @@ absl::StatusOr<Ssda903Header> ParseSsda903HeaderCsv(std::istream& in, std::strin
 // Reads the element-per-column SSDA903 XML export:
 //   <Message><Children><Child><Header><CHILD>..</CHILD>..</Header>
 //     <Episodes><Episode><DECOM>..</DECOM><RNE>..</RNE>..</Episode>..</Episodes></Child>..
-// An <Episode> without <CHILD> belongs to its <Child>'s Header/CHILD. A <Child> with no Header
-// CHILD and episodes without CHILD are reported and left out. Returns INVALID_ARGUMENT when the
-// XML is not well-formed or the root is not <Message>. Thread-safe.
+// An <Episode> without <CHILD> belongs to its <Child>'s Header/CHILD (when neither is given the
+// episode keeps an empty child, which ImportSsda903Episodes reports). Line numbers are those of
+// the <Episode> start tags. A CHILD with two Headers is reported in `issues` (appended to) as a
+// warning. Returns INVALID_ARGUMENT when the XML is not well-formed or the root is not <Message>;
+// `issues` may then hold partial results. Thread-safe.
 absl::StatusOr<Ssda903XmlExport> ParseSsda903Xml(std::istream& in, std::string_view file_name,
                                                  std::vector<Issue>* issues);
 
