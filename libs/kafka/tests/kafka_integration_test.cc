@@ -1,0 +1,359 @@
+// The Kafka layer against real brokers: Apache Kafka (ctest fixture kafka_real) and the embedded
+// broker (a child process). Every test runs on both.
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "google/protobuf/util/message_differencer.h"
+#include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/kafka/admin.h"
+#include "oversight/kafka/consumer.h"
+#include "oversight/kafka/payload_codec.h"
+#include "oversight/kafka/producer.h"
+#include "oversight/kafka/testing/publish.h"
+#include "oversight/kafka/testing/test_broker.h"
+#include "oversight/kafka/testing/topic_collector.h"
+#include "oversight/testing/wait_until.h"
+
+namespace oversight::kafka {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using testing::BrokerKind;
+using testing::TestBroker;
+using testing::TopicCollector;
+using testing::UniqueName;
+
+cases::v1::CaseAllocated CaseAllocatedEvent(const std::string& event_id,
+                                            const std::string& child_id) {
+  cases::v1::CaseAllocated event;
+  event.mutable_meta()->set_event_id(event_id);
+  event.mutable_meta()->set_authority_id("devon");
+  event.mutable_meta()->set_subject(child_id);
+  event.mutable_meta()->set_source("lcs://devon");
+  event.mutable_meta()->mutable_occurred_at()->set_seconds(1764000000);
+  event.set_child_id(child_id);
+  event.set_worker_id("worker-1");
+  event.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+  return event;
+}
+
+// Collects what a handler saw, from the consumer thread, for the test thread.
+class Seen {
+ public:
+  void Add(ConsumedMessage message) {
+    std::lock_guard lock(mu_);
+    messages_.push_back(std::move(message));
+  }
+  std::vector<ConsumedMessage> Get() const {
+    std::lock_guard lock(mu_);
+    return messages_;
+  }
+  size_t Count() const {
+    std::lock_guard lock(mu_);
+    return messages_.size();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<ConsumedMessage> messages_;
+};
+
+// Runs a consumer on its own thread until Stop().
+class RunningConsumer {
+ public:
+  RunningConsumer(std::unique_ptr<Consumer> consumer, MessageHandler handler)
+      : consumer_(std::move(consumer)),
+        thread_([this, handler = std::move(handler)](std::stop_token stop) {
+          status_ = consumer_->Run(handler, stop);
+        }) {}
+  ~RunningConsumer() { (void)Stop(); }
+  absl::Status Stop() {
+    if (thread_.joinable()) {
+      thread_.request_stop();
+      thread_.join();
+    }
+    return status_;
+  }
+  std::stop_source stop_source() { return thread_.get_stop_source(); }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  absl::Status status() const { return status_; }
+
+ private:
+  std::unique_ptr<Consumer> consumer_;
+  absl::Status status_;
+  std::jthread thread_;
+};
+
+// The value of a counter with exactly these labels, or -1 if there is none.
+double CounterValue(const prometheus::Registry& registry, const std::string& family,
+                    const std::map<std::string, std::string>& labels) {
+  for (const auto& f : registry.Collect()) {
+    if (f.name != family) continue;
+    for (const auto& metric : f.metric) {
+      std::map<std::string, std::string> got;
+      for (const auto& label : metric.label)
+        got[label.name] = label.value;
+      if (got == labels) return metric.counter.value;
+    }
+  }
+  return -1;
+}
+
+class KafkaIntegrationTest : public ::testing::TestWithParam<BrokerKind> {
+ protected:
+  void SetUp() override {
+    auto broker = TestBroker::Start(GetParam());
+    ASSERT_TRUE(broker.ok()) << broker.status();
+    broker_ = *std::move(broker);
+    auto producer = Producer::Create(ProducerConfig{.client = broker_->client_config()});
+    ASSERT_TRUE(producer.ok()) << producer.status();
+    producer_ = *std::move(producer);
+  }
+
+  std::string NewTopic(int partitions) {
+    const std::string name = UniqueName("it-topic");
+    const absl::Status status = broker_->CreateTopics({{.name = name, .partitions = partitions}});
+    EXPECT_TRUE(status.ok()) << status;
+    return name;
+  }
+
+  ConsumerConfig ConsumerConfigFor(std::vector<std::string> topics, std::string group) {
+    ConsumerConfig config;
+    config.client = broker_->client_config();
+    config.group_id = std::move(group);
+    config.topics = std::move(topics);
+    config.retry_backoff_initial = absl::Milliseconds(50);
+    config.retry_backoff_max = absl::Milliseconds(200);
+    return config;
+  }
+
+  std::unique_ptr<Consumer> MakeConsumer(ConsumerConfig config) {
+    auto consumer = Consumer::Create(std::move(config));
+    EXPECT_TRUE(consumer.ok()) << consumer.status();
+    return consumer.ok() ? *std::move(consumer) : nullptr;
+  }
+
+  std::unique_ptr<TestBroker> broker_;
+  std::unique_ptr<Producer> producer_;
+};
+
+TEST_P(KafkaIntegrationTest, RoundTripsProtobufAndJsonWithCloudEventsHeaders) {
+  const std::string topic = NewTopic(3);
+  const auto as_proto = CaseAllocatedEvent("evt-proto", "child-1");
+  const auto as_json = CaseAllocatedEvent("evt-json", "child-2");
+  ASSERT_TRUE(
+      testing::PublishEvent(*producer_, topic, "child-1", as_proto, ContentType::kProtobuf).ok());
+  ASSERT_TRUE(
+      testing::PublishEvent(*producer_, topic, "child-2", as_json, ContentType::kJson).ok());
+
+  Seen seen;
+  std::mutex mu;
+  std::map<std::string, std::unique_ptr<google::protobuf::Message>> decoded;
+  RunningConsumer running(MakeConsumer(ConsumerConfigFor({topic}, UniqueName("rt"))),
+                          [&](const ConsumedMessage& message) {
+                            auto event = DecodeEvent(message.headers, message.value);
+                            if (!event.ok()) {
+                              return HandlerOutcome::DeadLetter("decode_failed",
+                                                                event.status().ToString());
+                            }
+                            std::lock_guard lock(mu);
+                            decoded[event->cloud_event.id] = std::move(event->message);
+                            seen.Add(message);
+                            return HandlerOutcome::Processed();
+                          });
+  ASSERT_TRUE(oversight::testing::WaitUntil([&] { return seen.Count() >= 2; }, absl::Seconds(60)));
+  EXPECT_TRUE(running.Stop().ok()) << running.status();
+
+  std::lock_guard lock(mu);
+  ASSERT_EQ(decoded.size(), 2u);
+  EXPECT_TRUE(MessageDifferencer::Equals(*decoded["evt-proto"], as_proto));
+  EXPECT_TRUE(MessageDifferencer::Equals(*decoded["evt-json"], as_json));
+  for (const ConsumedMessage& message : seen.Get()) {
+    const bool json = message.key == "child-2";
+    EXPECT_EQ(message.headers.Get("ce_specversion"), "1.0");
+    EXPECT_EQ(message.headers.Get("ce_type"), "oversight.cases.v1.CaseAllocated");
+    EXPECT_EQ(message.headers.Get("ce_source"), "lcs://devon");
+    EXPECT_EQ(message.headers.Get("ce_subject"), message.key);
+    EXPECT_EQ(message.headers.Get("ce_time"), "2025-11-24T16:00:00Z");
+    EXPECT_EQ(message.headers.Get("content-type"),
+              json ? "application/json" : "application/protobuf");
+    EXPECT_EQ(message.headers.Get("ce_id"), json ? "evt-json" : "evt-proto");
+    if (json) {
+      EXPECT_EQ(message.value.front(), '{');
+    }
+    EXPECT_TRUE(message.timestamp.has_value());
+  }
+}
+
+TEST_P(KafkaIntegrationTest, MalformedEventGoesToDeadLettersAndTheNextIsProcessed) {
+  const std::string topic = NewTopic(1);
+  const std::string dead_letters = NewTopic(1);
+  OutboundMessage bad;
+  bad.topic = topic;
+  bad.key = "child-bad";
+  bad.value = std::string("\x12\x64not-protobuf", 14);
+  WriteCloudEventHeaders({.id = "evt-bad",
+                          .source = "lcs://devon",
+                          .type = "oversight.cases.v1.CaseAllocated",
+                          .content_type = ContentType::kProtobuf},
+                         bad.headers);
+  ASSERT_TRUE(producer_->ProduceAndWait(bad).ok());
+  ASSERT_TRUE(testing::PublishEvent(*producer_, topic, "child-good",
+                                    CaseAllocatedEvent("evt-good", "child-good"))
+                  .ok());
+
+  prometheus::Registry registry;
+  ConsumerConfig config = ConsumerConfigFor({topic}, UniqueName("dlq"));
+  config.dead_letter_topic = dead_letters;
+  config.dead_letter_producer = producer_.get();
+  config.metrics = &registry;
+  Seen processed;
+  RunningConsumer running(MakeConsumer(std::move(config)), [&](const ConsumedMessage& message) {
+    auto event = DecodeEvent(message.headers, message.value);
+    if (!event.ok()) {
+      return HandlerOutcome::DeadLetter("decode_failed", std::string(event.status().message()));
+    }
+    processed.Add(message);
+    return HandlerOutcome::Processed();
+  });
+  ASSERT_TRUE(
+      oversight::testing::WaitUntil([&] { return processed.Count() >= 1; }, absl::Seconds(60)));
+  EXPECT_TRUE(running.Stop().ok());
+  ASSERT_EQ(processed.Count(), 1u);
+  EXPECT_EQ(processed.Get()[0].headers.Get("ce_id"), "evt-good");
+  EXPECT_EQ(processed.Get()[0].offset, 1);
+
+  TopicCollector collector(broker_->client_config(), dead_letters);
+  auto letters = collector.CollectAtLeast(1, absl::Seconds(30));
+  ASSERT_TRUE(letters.ok()) << letters.status();
+  ASSERT_EQ(letters->size(), 1u);
+  const ConsumedMessage& letter = (*letters)[0];
+  EXPECT_EQ(letter.key, "child-bad");
+  EXPECT_EQ(letter.value, bad.value);
+  EXPECT_EQ(letter.headers.Get("dlq_reason"), "decode_failed");
+  EXPECT_NE(letter.headers.Get("dlq_detail")->find("invalid protobuf"), std::string::npos)
+      << *letter.headers.Get("dlq_detail");
+  EXPECT_EQ(letter.headers.Get("dlq_source_topic"), topic);
+  EXPECT_EQ(letter.headers.Get("dlq_source_partition"), "0");
+  EXPECT_EQ(letter.headers.Get("dlq_source_offset"), "0");
+  EXPECT_EQ(letter.headers.Get("ce_id"), "evt-bad");  // the original headers travel along
+
+  EXPECT_EQ(CounterValue(registry, "oversight_dead_letters_total",
+                         {{"topic", topic}, {"reason", "decode_failed"}}),
+            1);
+  EXPECT_EQ(CounterValue(registry, "oversight_events_consumed_total",
+                         {{"topic", topic}, {"outcome", "dead_letter"}}),
+            1);
+  EXPECT_EQ(CounterValue(registry, "oversight_events_consumed_total",
+                         {{"topic", topic}, {"outcome", "processed"}}),
+            1);
+}
+
+TEST_P(KafkaIntegrationTest, RetryLaterAndExceptionsRedeliverTheSameRecord) {
+  const std::string topic = NewTopic(1);
+  for (const char* value : {"first", "second"}) {
+    ASSERT_TRUE(producer_->ProduceAndWait({.topic = topic, .key = "k", .value = value}).ok());
+  }
+  Seen attempts;
+  std::atomic<int> first_attempts{0};
+  RunningConsumer running(MakeConsumer(ConsumerConfigFor({topic}, UniqueName("retry"))),
+                          [&](const ConsumedMessage& message) {
+                            attempts.Add(message);
+                            if (message.value == "first") {
+                              const int attempt = ++first_attempts;
+                              if (attempt == 1) return HandlerOutcome::RetryLater("not yet");
+                              if (attempt == 2) throw std::runtime_error("boom");
+                            }
+                            return HandlerOutcome::Processed();
+                          });
+  ASSERT_TRUE(oversight::testing::WaitUntil(
+      [&] {
+        const auto seen = attempts.Get();
+        return !seen.empty() && seen.back().value == "second";
+      },
+      absl::Seconds(60)));
+  EXPECT_TRUE(running.Stop().ok());
+  std::vector<std::string> order;
+  for (const auto& message : attempts.Get())
+    order.push_back(message.value);
+  EXPECT_EQ(order, (std::vector<std::string>{"first", "first", "first", "second"}));
+}
+
+TEST_P(KafkaIntegrationTest, StoppedConsumerHandsOverWithoutLosingRecords) {
+  const std::string topic = NewTopic(3);
+  constexpr int kRecords = 30;
+  constexpr int kProcessedBeforeStop = 11;
+  for (int i = 0; i < kRecords; ++i) {
+    ASSERT_TRUE(producer_
+                    ->ProduceAndWait({.topic = topic,
+                                      .key = "child-" + std::to_string(i % 7),
+                                      .value = std::to_string(i)})
+                    .ok());
+  }
+  const std::string group = UniqueName("handover");
+
+  // The first member processes some records, then is stopped from inside its handler.
+  Seen first;
+  std::stop_source stop_first;
+  {
+    auto consumer = MakeConsumer(ConsumerConfigFor({topic}, group));
+    ASSERT_NE(consumer, nullptr);
+    const absl::Status status = consumer->Run(
+        [&](const ConsumedMessage& message) {
+          first.Add(message);
+          if (first.Count() == kProcessedBeforeStop) stop_first.request_stop();
+          return HandlerOutcome::Processed();
+        },
+        stop_first.get_token());
+    EXPECT_TRUE(status.ok()) << status;
+  }
+  ASSERT_EQ(first.Count(), static_cast<size_t>(kProcessedBeforeStop));
+
+  // A new member of the same group continues where the first stopped.
+  Seen second;
+  RunningConsumer running(MakeConsumer(ConsumerConfigFor({topic}, group)),
+                          [&](const ConsumedMessage& message) {
+                            second.Add(message);
+                            return HandlerOutcome::Processed();
+                          });
+  ASSERT_TRUE(oversight::testing::WaitUntil(
+      [&] { return second.Count() >= kRecords - kProcessedBeforeStop; }, absl::Seconds(60)))
+      << "second member saw " << second.Count();
+  EXPECT_TRUE(running.Stop().ok());
+
+  std::multiset<std::string> all;
+  for (const auto& message : first.Get())
+    all.insert(message.value);
+  for (const auto& message : second.Get())
+    all.insert(message.value);
+  for (int i = 0; i < kRecords; ++i) {
+    EXPECT_EQ(all.count(std::to_string(i)), 1u) << "record " << i;
+  }
+}
+
+TEST_P(KafkaIntegrationTest, AdminEnsureTopicsKeepsExistingTopics) {
+  const std::string topic = NewTopic(2);
+  const absl::Status again =
+      Admin::EnsureTopics(broker_->client_config(), {{.name = topic, .partitions = 2}});
+  EXPECT_TRUE(again.ok()) << again;
+  auto topics = Admin::ListTopics(broker_->client_config());
+  ASSERT_TRUE(topics.ok()) << topics.status();
+  EXPECT_NE(std::find(topics->begin(), topics->end(), topic), topics->end());
+}
+
+INSTANTIATE_TEST_SUITE_P(Brokers, KafkaIntegrationTest,
+                         ::testing::Values(BrokerKind::kReal, BrokerKind::kEmbedded),
+                         [](const ::testing::TestParamInfo<BrokerKind>& info) {
+                           return std::string(testing::BrokerKindName(info.param));
+                         });
+
+}  // namespace
+}  // namespace oversight::kafka
