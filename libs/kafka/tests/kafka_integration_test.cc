@@ -215,6 +215,7 @@ TEST_P(KafkaIntegrationTest, MalformedEventGoesToDeadLettersAndTheNextIsProcesse
   config.dead_letter_topic = dead_letters;
   config.dead_letter_producer = producer_.get();
   config.metrics = &registry;
+  config.statistics_interval = absl::Milliseconds(200);
   Seen processed;
   RunningConsumer running(MakeConsumer(std::move(config)), [&](const ConsumedMessage& message) {
     auto event = DecodeEvent(message.headers, message.value);
