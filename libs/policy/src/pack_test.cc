@@ -208,8 +208,7 @@ TEST(PackTest, ErrorInABasePackNamesTheBaseFile) {
       "interval: 1 month, summary: s}, {id: H2, kind: cycle, item: pdr, every: sometimes, "
       "summary: t}]";
   const std::string child = "authority: child\nname: c\nextends: base\n";
-  absl::StatusOr<Pack> p =
-      ParsePack(child, "child.yaml", MapResolver({{"base", broken_base}}));
+  absl::StatusOr<Pack> p = ParsePack(child, "child.yaml", MapResolver({{"base", broken_base}}));
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("base.yaml: rules[1] (H2).every: cannot read period"),
             std::string::npos)
