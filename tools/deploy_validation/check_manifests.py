@@ -20,6 +20,49 @@ SECRET_ENV = re.compile(r"(PASSWORD|SECRET|TOKEN|PRIVATE_KEY)", re.IGNORECASE)
 DIGEST = re.compile(r"@sha256:[a-f0-9]{64}$")
 
 
+# KEDA has no Go types in kubestrict; these are the field names of keda.sh/v1alpha1 (KEDA 2.x docs).
+KEDA_FIELDS = {
+    "ScaledObject.spec": {"scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod",
+                          "idleReplicaCount", "minReplicaCount", "maxReplicaCount", "fallback", "advanced",
+                          "triggers"},
+    "ScaledObject.spec.scaleTargetRef": {"apiVersion", "kind", "name", "envSourceContainerName"},
+    "ScaledObject.spec.advanced": {"restoreToOriginalReplicaCount", "horizontalPodAutoscalerConfig",
+                                   "scalingModifiers"},
+    "ScaledObject.spec.triggers[]": {"type", "name", "metadata", "authenticationRef", "metricType",
+                                     "useCachedMetrics"},
+    "kafka.metadata": {"bootstrapServers", "consumerGroup", "topic", "lagThreshold", "activationLagThreshold",
+                       "offsetResetPolicy", "allowIdleConsumers", "scaleToZeroOnInvalidOffset",
+                       "excludePersistentLag", "limitToPartitionsWithLag", "version", "partitionLimitation",
+                       "sasl", "tls", "unsafeSsl", "ensureEvenDistributionOfPartitions"},
+    "TriggerAuthentication.spec": {"secretTargetRef", "configMapTargetRef", "env", "podIdentity",
+                                   "hashiCorpVault", "azureKeyVault", "awsSecretManager", "gcpSecretManager"},
+    "targetRef[]": {"parameter", "name", "key"},
+}
+
+
+def check_keda_fields(report, obj):
+    def unknown(where, value, allowed):
+        for key in sorted(set(value or {}) - allowed):
+            report.add(obj, f"unknown field {where}.{key}")
+    spec = obj.get("spec") or {}
+    if obj["kind"] == "ScaledObject":
+        unknown("spec", spec, KEDA_FIELDS["ScaledObject.spec"])
+        unknown("spec.scaleTargetRef", spec.get("scaleTargetRef"), KEDA_FIELDS["ScaledObject.spec.scaleTargetRef"])
+        unknown("spec.advanced", spec.get("advanced"), KEDA_FIELDS["ScaledObject.spec.advanced"])
+        for i, trig in enumerate(spec.get("triggers") or []):
+            unknown(f"spec.triggers[{i}]", trig, KEDA_FIELDS["ScaledObject.spec.triggers[]"])
+            if trig.get("type") == "kafka":
+                unknown(f"spec.triggers[{i}].metadata", trig.get("metadata"), KEDA_FIELDS["kafka.metadata"])
+                for key, value in (trig.get("metadata") or {}).items():
+                    if not isinstance(value, str):
+                        report.add(obj, f"spec.triggers[{i}].metadata.{key} must be a string")
+    else:
+        unknown("spec", spec, KEDA_FIELDS["TriggerAuthentication.spec"])
+        for ref in ("secretTargetRef", "configMapTargetRef"):
+            for i, item in enumerate(spec.get(ref) or []):
+                unknown(f"spec.{ref}[{i}]", item, KEDA_FIELDS["targetRef[]"])
+
+
 class Report:
     def __init__(self):
         self.problems = []
@@ -198,8 +241,10 @@ def main():
         if target not in deployments:
             report.add(obj, f"scales {target}, which is not a rendered Deployment")
         scaled.setdefault(target, []).append(obj["kind"])
-        high = obj["spec"].get("maxReplicas", obj["spec"].get("maxReplicaCount"))
-        low = obj["spec"].get("minReplicas", obj["spec"].get("minReplicaCount", 1))
+        if obj["kind"] == "HorizontalPodAutoscaler":
+            high, low = obj["spec"].get("maxReplicas"), obj["spec"].get("minReplicas", 1)
+        else:  # KEDA defaults maxReplicaCount to 100: it must be set
+            high, low = obj["spec"].get("maxReplicaCount"), obj["spec"].get("minReplicaCount", 0)
         if high is None:
             report.add(obj, "has no maximum replica count")
         elif args.max_replicas and high > args.max_replicas:
@@ -215,6 +260,9 @@ def main():
             report.problems.append(f"Deployment/{target}: scaled by several autoscalers {kinds}")
         elif target in deployments and "replicas" in deployments[target][0]["spec"]:
             report.problems.append(f"Deployment/{target}: sets replicas while an autoscaler owns them")
+
+    for obj in by_kind.get("ScaledObject", []) + by_kind.get("TriggerAuthentication", []):
+        check_keda_fields(report, obj)
 
     # ServiceMonitor: scrapes a port named metrics on Services it selects.
     for obj in by_kind.get("ServiceMonitor", []):
