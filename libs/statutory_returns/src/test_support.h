@@ -3,7 +3,7 @@
 // Helpers shared by this library's tests (not part of the library).
 
 #include <fstream>
-#include <regex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -41,15 +41,30 @@ inline std::vector<std::string> ReadLines(const std::string& path) {
 // (line, code) of every "BAD <code>" marker comment in a fixture.
 inline std::set<std::pair<int, std::string>> MarkedIssues(const std::string& path) {
   std::set<std::pair<int, std::string>> marked;
-  const std::regex marker("BAD ([a-z_]+)");
   std::vector<std::string> lines = ReadLines(path);
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::smatch match;
-    if (std::regex_search(lines[i], match, marker)) {
-      marked.emplace(static_cast<int>(i + 1), match[1].str());
-    }
+    const size_t at = lines[i].find("BAD ");
+    if (at == std::string::npos) continue;
+    const size_t begin = at + 4;
+    const size_t end = lines[i].find_first_not_of("abcdefghijklmnopqrstuvwxyz_", begin);
+    if (end == begin) continue;  // "BAD <code>" in the explanation of the markers
+    marked.emplace(static_cast<int>(i + 1), lines[i].substr(begin, end - begin));
   }
   return marked;
+}
+
+// For a line holding one element "<Name>value</Name>": {Name, value}; otherwise nullopt.
+inline std::optional<std::pair<std::string, std::string>> ElementOnLine(const std::string& line) {
+  const size_t open = line.find('<');
+  if (open == std::string::npos || open + 1 >= line.size() || line[open + 1] == '/') {
+    return std::nullopt;
+  }
+  const size_t close = line.find('>', open);
+  if (close == std::string::npos) return std::nullopt;
+  const std::string name = line.substr(open + 1, close - open - 1);
+  const size_t end = line.find("</" + name + ">", close);
+  if (end == std::string::npos) return std::nullopt;
+  return std::make_pair(name, line.substr(close + 1, end - close - 1));
 }
 
 inline std::set<std::pair<int, std::string>> ReportedIssues(const std::vector<Issue>& issues) {
