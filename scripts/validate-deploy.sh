@@ -382,15 +382,20 @@ cmd_rootfs() {
     exit 1
   }
   local tree="${WORK}/rootfs"
+  local chroot_bin
+  chroot_bin="$(command -v chroot)" || {
+    echo "validate-deploy.sh rootfs: chroot not found" >&2
+    exit 1
+  }
   if "${ROOT}/deploy/docker/assemble-rootfs.sh" "${build_dir}" "${tree}"; then ok "assemble-rootfs.sh"; else
     bad "assemble-rootfs.sh"
     return
   fi
-  for bin in "${tree}"/usr/bin/oversight-*; do
+  for bin in "${tree}"/usr/bin/oversight-{scheduling,recording,oversight-triggers,notifications}; do
     local name
     name="$(basename "${bin}")"
     # The loader inside the tree resolves every library from the tree alone.
-    if env -i chroot --userspec=10001:10001 "${tree}" /lib64/ld-linux-x86-64.so.2 --list "/usr/bin/${name}" \
+    if env -i "${chroot_bin}" --userspec=10001:10001 "${tree}" /lib64/ld-linux-x86-64.so.2 --list "/usr/bin/${name}" \
       >"${WORK}/ldd.txt" 2>&1 && ! grep -q "not found" "${WORK}/ldd.txt"; then
       ok "${name}: every shared library resolves inside the image tree"
     else
@@ -400,7 +405,7 @@ cmd_rootfs() {
     # Started as the image starts it (uid 10001, only the tree), with a configuration error so it
     # exits at once: the dynamic loader and start-up code ran, and the error is the config's.
     set +e
-    env -i OVERSIGHT_GRPC_PORT=not-a-port timeout 20 chroot --userspec=10001:10001 "${tree}" "/usr/bin/${name}" \
+    env -i OVERSIGHT_GRPC_PORT=not-a-port "$(command -v timeout)" 20 "${chroot_bin}" --userspec=10001:10001 "${tree}" "/usr/bin/${name}" \
       >"${WORK}/run.txt" 2>&1
     local rc=$?
     set -e
@@ -412,6 +417,13 @@ cmd_rootfs() {
       head -20 "${WORK}/run.txt"
     fi
   done
+  if env -i "${chroot_bin}" --userspec=10001:10001 "${tree}" /usr/bin/oversight-import --help >"${WORK}/run.txt" 2>&1 &&
+    grep -q "usage: oversight-import" "${WORK}/run.txt"; then
+    ok "oversight-import runs inside the image tree as uid 10001"
+  else
+    bad "oversight-import does not run inside the image tree"
+    head -20 "${WORK}/run.txt"
+  fi
 }
 
 cmd_metric_names() {

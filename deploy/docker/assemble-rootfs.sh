@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Assemble the runtime image's whole root filesystem from a finished build: the four service
-# binaries, exactly the shared libraries they load (their ldd closure and the dynamic loader), the
+# binaries and oversight-import, exactly the shared libraries they load (their ldd closure and the dynamic loader), the
 # policy data, CA certificates, time-zone data, a passwd/group with the non-root user, and the
 # copyright files of the Debian packages the libraries come from. No shell, no package manager.
 #
@@ -11,6 +11,8 @@
 set -euo pipefail
 
 SERVICES=(oversight-scheduling oversight-recording oversight-oversight-triggers oversight-notifications)
+# Command-line tools shipped beside the services (statutory-returns import, run as a Job).
+CLI_TOOLS=(oversight-import)
 APP_UID=10001
 APP_GID=10001
 
@@ -45,16 +47,17 @@ copy_path() {
 
 # Binaries.
 mkdir -p "${ROOT}/usr/bin"
-for name in "${SERVICES[@]}"; do
-  bin="$(find "${BUILD_DIR}/services" -type f -name "${name}" -perm -u+x -print -quit 2>/dev/null || true)"
-  [[ -n "${bin}" ]] || die "${name} not found under ${BUILD_DIR}/services (build it first)"
+BINARIES=("${SERVICES[@]}" "${CLI_TOOLS[@]}")
+for name in "${BINARIES[@]}"; do
+  bin="$(find "${BUILD_DIR}/services" "${BUILD_DIR}/tools" -type f -name "${name}" -perm -u+x -print -quit 2>/dev/null || true)"
+  [[ -n "${bin}" ]] || die "${name} not found under ${BUILD_DIR}/services or ${BUILD_DIR}/tools (build it first)"
   install -m 0755 "${bin}" "${ROOT}/usr/bin/${name}"
   strip --strip-debug "${ROOT}/usr/bin/${name}"
 done
 
 # Shared libraries: the ldd closure of every binary, plus the dynamic loader.
 declare -A libs=()
-for name in "${SERVICES[@]}"; do
+for name in "${BINARIES[@]}"; do
   out="$(ldd "${ROOT}/usr/bin/${name}")" || die "ldd failed on ${name}"
   if grep -q "not found" <<<"${out}"; then
     die "${name} needs libraries that are not installed: $(grep 'not found' <<<"${out}" | tr -s ' \t' ' ')"
@@ -110,4 +113,4 @@ chmod 1777 "${ROOT}/tmp"
 
 count="$(find "${ROOT}" -type f -name '*.so*' | wc -l)"
 size="$(du -sh "${ROOT}" | cut -f1)"
-echo "assemble-rootfs.sh: ${#SERVICES[@]} binaries, ${count} shared libraries from $(wc -w <<<"${packages}") packages, ${size} in ${ROOT}"
+echo "assemble-rootfs.sh: ${#BINARIES[@]} binaries, ${count} shared libraries from $(wc -w <<<"${packages}") packages, ${size} in ${ROOT}"
