@@ -133,9 +133,25 @@ cmd_chart() {
   else
     bad "rendered manifests (production values) keep the platform rules"
   fi
+  # Further shapes in helm/oversight/ci/ (chart-testing convention): same rules.
+  local extra=()
+  for f in "${CHART}"/ci/*-values.yaml; do
+    [[ -e "${f}" ]] || continue
+    local name
+    name="ci-$(basename "${f}" -values.yaml)"
+    render "${name}" "${f}"
+    if python3 "${TOOLS}/check_manifests.py" "${WORK}/${name}.yaml" \
+      --max-replicas "$(partitions_of "${base}" "${f}")"; then
+      ok "rendered manifests (${name} values) keep the platform rules"
+    else
+      bad "rendered manifests (${name} values) keep the platform rules"
+    fi
+    extra+=("${name}")
+  done
+
   local kubestrict
   kubestrict="$(kubestrict_bin)"
-  for name in default production; do
+  for name in default production "${extra[@]}"; do
     # KEDA's kinds have no Go types there; check_manifests.py checks their field names.
     if "${kubestrict}" --allow-kind ScaledObject --allow-kind TriggerAuthentication "${WORK}/${name}.yaml"; then
       ok "every object (${name} values) decodes strictly into the Kubernetes API types"
@@ -361,7 +377,7 @@ cmd_containers() {
 cmd_yaml() {
   need yamllint "apt-get install yamllint"
   if (cd "${ROOT}" && yamllint -c "${TOOLS}/yamllint.yaml" deploy helm/values-production.yaml \
-    helm/oversight/values.yaml helm/oversight/Chart.yaml helm/oversight/files tools/deploy_validation/*.yaml \
+    helm/oversight/values.yaml helm/oversight/Chart.yaml helm/oversight/files helm/oversight/ci tools/deploy_validation/*.yaml \
     tools/deploy_validation/fixtures); then
     ok "yamllint (deploy/, chart values, fixtures)"
   else
