@@ -255,8 +255,9 @@ cmd_checkers() {
   HELM_BIN="$(helm_bin)"
   "${HELM_BIN}" template oversight "${CHART}" --kube-version "${KUBE_VERSION}" >"${WORK}/default.yaml"
   local out
-  out="$(python3 "${TOOLS}/check_manifests.py" "${TOOLS}/fixtures/insecure/manifest.yaml" --max-replicas 6)" &&
-    bad "check_manifests.py accepted the insecure manifest" || true
+  if out="$(python3 "${TOOLS}/check_manifests.py" "${TOOLS}/fixtures/insecure/manifest.yaml" --max-replicas 6)"; then
+    bad "check_manifests.py accepted the insecure manifest"
+  fi
   for want in "uses the latest tag" "may run as root" "no cpu limit" "has no livenessProbe" \
     "sets REDIS_PASSWORD inline" "no PodDisruptionBudget selects" "no NetworkPolicy selects" \
     "may scale to 50, above the 6 partitions" "no preStop hook" "no \`helm test\` Job" \
@@ -264,16 +265,18 @@ cmd_checkers() {
     "scaled by several autoscalers"; do
     if grep -qF -- "${want}" <<<"${out}"; then ok "check_manifests.py reports: ${want}"; else bad "check_manifests.py misses: ${want}"; fi
   done
-  out="$("$(kubestrict_bin)" "${TOOLS}/fixtures/insecure/typos.yaml")" &&
-    bad "kubestrict accepted misspelt fields" || true
+  if out="$("$(kubestrict_bin)" "${TOOLS}/fixtures/insecure/typos.yaml")"; then
+    bad "kubestrict accepted misspelt fields"
+  fi
   for want in 'unknown field "spec.replica"' 'unknown field "spec.template.spec.containers[0].lifecycle.preStop.sleep.second"' \
     'unknown field "spec.endpoints[0].honourLabels"' 'GRPCAction.spec.template.spec.containers.livenessProbe.ProbeHandler.grpc.port of type int32'; do
     if grep -qF -- "${want}" <<<"${out}"; then ok "kubestrict reports: ${want}"; else bad "kubestrict misses: ${want}"; fi
   done
-  out="$(python3 "${TOOLS}/check_container_files.py" --dockerfile "${TOOLS}/fixtures/insecure/Dockerfile" \
+  if out="$(python3 "${TOOLS}/check_container_files.py" --dockerfile "${TOOLS}/fixtures/insecure/Dockerfile" \
     --test-script "${ROOT}/scripts/test.sh" --rendered "${WORK}/default.yaml" \
-    --compose "${TOOLS}/fixtures/insecure/compose.yaml")" &&
-    bad "check_container_files.py accepted the insecure Dockerfile/compose" || true
+    --compose "${TOOLS}/fixtures/insecure/compose.yaml")"; then
+    bad "check_container_files.py accepted the insecure Dockerfile/compose"
+  fi
   for want in "uses the latest tag" "does not run scripts/install-deps.sh --build-only" \
     "configure step sets ['-DCMAKE_BUILD_TYPE=Debug']" "must be a numeric non-root uid" \
     "installs shell tools" "must be exec form" "kafka is not a KRaft" "scheduling runs as root" \

@@ -79,7 +79,7 @@ for pkg in ${packages} ca-certificates tzdata; do
     cp "/usr/share/doc/${pkg}/copyright" "${ROOT}/usr/share/doc/${pkg}/"
   fi
 done
-printf '%s\n' ${packages} >"${ROOT}/usr/share/doc/oversight-runtime-packages.txt"
+printf '%s\n' "${packages}" >"${ROOT}/usr/share/doc/oversight-runtime-packages.txt"
 
 # Policy data shipped with the image (the chart can mount other packs and calendars over it).
 mkdir -p "${ROOT}/usr/share/oversight/policy/packs" "${ROOT}/usr/share/oversight/policy/calendar"
