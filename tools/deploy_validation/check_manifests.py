@@ -138,9 +138,28 @@ def check_env(report, obj, container):
             report.add(obj, f"container {container['name']} sets {env['name']} inline; use a Secret")
 
 
+def check_references(report, obj, spec, container):
+    """Every Secret and ConfigMap reference names something."""
+    for env in container.get("env") or []:
+        for ref in ("secretKeyRef", "configMapKeyRef"):
+            r = (env.get("valueFrom") or {}).get(ref)
+            if r is not None and not (r.get("name") and r.get("key")):
+                report.add(obj, f"env {env['name']} has a {ref} without name or key")
+    for vol in spec.get("volumes") or []:
+        for kind, field in (("configMap", "name"), ("secret", "secretName")):
+            if kind in vol and not vol[kind].get(field):
+                report.add(obj, f"volume {vol['name']} names no {kind}")
+
+
 def check_deployment(report, obj, spec, container):
-    """Long-running services: gRPC probes on the gRPC port, draining before SIGTERM."""
+    """Long-running services: gRPC probes on the gRPC port, draining before SIGTERM, and the
+    configuration every service needs."""
     cname = container["name"]
+    env_names = {e["name"] for e in container.get("env") or []}
+    for required in ("OVERSIGHT_KAFKA_BOOTSTRAP_SERVERS", "OVERSIGHT_REDIS_HOST", "OVERSIGHT_GRPC_PORT",
+                     "OVERSIGHT_METRICS_PORT"):
+        if required not in env_names:
+            report.add(obj, f"container {cname} does not set {required}")
     ports = {p.get("name"): p["containerPort"] for p in container.get("ports") or []}
     if "grpc" not in ports or "metrics" not in ports:
         report.add(obj, f"container {cname} must expose ports named grpc and metrics")
@@ -201,6 +220,7 @@ def main():
             check_security(report, obj, spec, container)
             check_resources(report, obj, container)
             check_env(report, obj, container)
+            check_references(report, obj, spec, container)
             if obj["kind"] == "Deployment":
                 check_deployment(report, obj, spec, container)
         if obj["kind"] == "Deployment":
