@@ -1,0 +1,117 @@
+#ifndef OVERSIGHT_REDIS_OUTBOX_RELAY_H_
+#define OVERSIGHT_REDIS_OUTBOX_RELAY_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "oversight/redis/connection.h"
+#include "oversight/redis/outbox.h"
+#include "oversight/redis/script.h"
+
+namespace oversight::redis {
+
+// Publishes one record and returns only once the broker confirmed delivery (OK) or it failed.
+// The service layer adapts its Kafka producer to this; this library does not know Kafka.
+using OutboxPublishFn = std::function<absl::Status(const OutboxRecord&)>;
+
+// Hooks for metrics (oversight_outbox_pending, oversight_outbox_relayed_total, ...). Called on
+// the relay's thread; the defaults do nothing.
+class OutboxRelayObserver {
+ public:
+  virtual ~OutboxRelayObserver() = default;
+  // Entries left in `outbox_key` after a pass over it (only for keys this relay holds).
+  virtual void OnPending(const std::string& outbox_key, int64_t pending) {}
+  // `record` was published and deleted from its outbox.
+  virtual void OnRelayed(const OutboxRecord& record) {}
+  // Publishing `record` failed; it stays in the outbox and is retried later.
+  virtual void OnPublishFailed(const OutboxRecord& record, const absl::Status& status) {}
+  // A pass in Run() failed (Redis unreachable, a failed publish); Run backs off by `backoff`.
+  virtual void OnPassFailed(const absl::Status& status, absl::Duration backoff) {}
+};
+
+struct OutboxRelayOptions {
+  // Outbox streams to relay (OutboxKey(authority, service)).
+  std::vector<std::string> outbox_keys;
+  // Also relay every stream whose key matches this SCAN pattern (OutboxKeyPattern(service)),
+  // looked up again every `discover_interval`. Empty: only `outbox_keys`.
+  std::string discover_pattern;
+  absl::Duration discover_interval = absl::Seconds(5);
+  // Identity in the lease; empty: "<hostname>-<pid>-<random>".
+  std::string owner_id;
+  // Only the holder of a stream's lease ("<outbox_key>:lease", SET NX PX) publishes from it.
+  // The lease is renewed before each publish once a third of it has passed, so a publish must
+  // take well under lease_ttl / 3 (keep the producer's delivery timeout below that), or another
+  // relay may take over and publish the same entry again.
+  absl::Duration lease_ttl = absl::Seconds(15);
+  // Entries read per stream per pass.
+  int batch_size = 100;
+  // Wait between passes that found nothing to do.
+  absl::Duration poll_interval = absl::Milliseconds(100);
+  // Wait after a failed pass, doubling up to the maximum; reset by a clean pass.
+  absl::Duration retry_initial_backoff = absl::Milliseconds(100);
+  absl::Duration retry_max_backoff = absl::Seconds(10);
+};
+
+// Moves outbox records to the broker: for each stream whose lease it holds, reads the oldest
+// entries in order, hands each to `publish`, and XDELs it only after `publish` returned OK. A
+// failed publish stops that stream for this pass (so order is kept) and the entry is retried
+// after a backoff. Delivery is at least once: a crash between the broker's ack and XDEL
+// publishes that record again, so consumers de-duplicate by event id (as the outbox scripts do).
+// Several relays (replicas) may run against the same streams: the lease keeps one publisher per
+// stream at a time.
+//
+// Owns its Connection. Not thread-safe: call Run() (or RelayOnce()) from one thread; the
+// counters may be read from any thread.
+class OutboxRelay {
+ public:
+  OutboxRelay(ConnectionOptions connection, OutboxRelayOptions options, OutboxPublishFn publish,
+              OutboxRelayObserver* observer = nullptr);
+  ~OutboxRelay();
+  OutboxRelay(const OutboxRelay&) = delete;
+  OutboxRelay& operator=(const OutboxRelay&) = delete;
+
+  // One pass over every stream: returns how many records were published and deleted. Returns
+  // the first error (Redis unreachable, a failed publish) after having tried every stream.
+  absl::StatusOr<int64_t> RelayOnce();
+
+  // Passes until `stop` is requested (waiting poll_interval when idle, backing off after
+  // errors), then releases its leases. Use as a ServiceHost worker.
+  void Run(std::stop_token stop);
+
+  // Gives up every lease this relay holds (compare-and-delete), so another relay can take over
+  // at once. Called by Run() on stop.
+  void ReleaseLeases();
+
+  const std::string& owner_id() const { return options_.owner_id; }
+  int64_t relayed_total() const { return relayed_total_.load(); }
+  int64_t failed_total() const { return failed_total_.load(); }
+
+ private:
+  // Returns true if this relay holds (took or renewed) the lease of `outbox_key`.
+  absl::StatusOr<bool> AcquireLease(const std::string& outbox_key);
+  absl::StatusOr<int64_t> RelayStream(const std::string& outbox_key);
+  absl::Status Discover();
+
+  Connection connection_;
+  OutboxRelayOptions options_;
+  OutboxPublishFn publish_;
+  OutboxRelayObserver* observer_;
+  OutboxRelayObserver default_observer_;
+  Script acquire_script_;
+  Script release_script_;
+  std::vector<std::string> keys_;
+  absl::Time next_discovery_ = absl::InfinitePast();
+  std::atomic<int64_t> relayed_total_{0};
+  std::atomic<int64_t> failed_total_{0};
+};
+
+}  // namespace oversight::redis
+
+#endif  // OVERSIGHT_REDIS_OUTBOX_RELAY_H_

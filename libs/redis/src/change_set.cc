@@ -1,0 +1,71 @@
+#include "oversight/redis/change_set.h"
+
+#include <algorithm>
+
+namespace oversight::redis {
+namespace {
+
+// args: <n commands> { <argc> <arg>... }* <n emits> { topic key value <n headers> {name value}* }*
+constexpr std::string_view kApplyBody = R"lua(
+local i = 1
+local ncommands = tonumber(args[i]); i = i + 1
+for c = 1, ncommands do
+  local argc = tonumber(args[i]); i = i + 1
+  local command = {}
+  for j = 1, argc do command[j] = args[i]; i = i + 1 end
+  redis.call(unpack(command))
+end
+local nemits = tonumber(args[i]); i = i + 1
+for e = 1, nemits do
+  local topic, key, value = args[i], args[i + 1], args[i + 2]
+  local nheaders = tonumber(args[i + 3]); i = i + 4
+  local headers = {}
+  for j = 1, nheaders * 2 do headers[j] = args[i]; i = i + 1 end
+  ovs.emit(topic, key, value, headers)
+end
+return ncommands
+)lua";
+
+const OutboxScript& ApplyScript() {
+  static const OutboxScript* script = new OutboxScript(kApplyBody);
+  return *script;
+}
+
+}  // namespace
+
+ChangeSet& ChangeSet::Write(std::string key, std::vector<std::string> command) {
+  if (std::find(keys_.begin(), keys_.end(), key) == keys_.end()) keys_.push_back(std::move(key));
+  commands_.push_back(std::move(command));
+  return *this;
+}
+
+ChangeSet& ChangeSet::Emit(std::string topic, std::string key, std::string value,
+                           std::vector<std::pair<std::string, std::string>> headers) {
+  emits_.push_back({std::move(topic), std::move(key), std::move(value), std::move(headers)});
+  return *this;
+}
+
+absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::string_view authority,
+                                              std::string_view service,
+                                              std::string_view event_id) const {
+  std::vector<std::string> args;
+  args.push_back(std::to_string(commands_.size()));
+  for (const auto& command : commands_) {
+    args.push_back(std::to_string(command.size()));
+    args.insert(args.end(), command.begin(), command.end());
+  }
+  args.push_back(std::to_string(emits_.size()));
+  for (const auto& emit : emits_) {
+    args.push_back(emit.topic);
+    args.push_back(emit.key);
+    args.push_back(emit.value);
+    args.push_back(std::to_string(emit.headers.size()));
+    for (const auto& [name, value] : emit.headers) {
+      args.push_back(name);
+      args.push_back(value);
+    }
+  }
+  return ApplyScript().Run(connection, authority, service, event_id, keys_, args);
+}
+
+}  // namespace oversight::redis
