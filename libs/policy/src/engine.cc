@@ -535,8 +535,16 @@ std::vector<RequiredOversight> Engine::TriggeredOversight(const CaseEventFacts& 
                                          it == event.fields.end() ? "(absent)" : it->second);
       }
       if (info) d.explanation.reading = info->reading;
+      if (!t.deadline_rule_id.empty() && t.produces != TriggerOutput::kAssessmentCheckpoints) {
+        if (const RuleInfo* dl = pack_.FindRule(t.deadline_rule_id)) {
+          absl::StrAppend(&d.explanation.reading, d.explanation.reading.empty() ? "" : " ",
+                          "Deadline (", dl->id, "): ", dl->reading);
+        }
+      }
     };
-    const std::string what = t.description.empty() && info ? info->summary : t.description;
+    std::string what = t.description.empty() && info ? info->summary : t.description;
+    while (!what.empty() && what.back() == '.')
+      what.pop_back();
     if (t.produces == TriggerOutput::kAssessmentCheckpoints) {
       const absl::CivilDay start = calendar_.LocalDay(event.occurred_at);
       int n = 0;

@@ -642,6 +642,7 @@ absl::Status BuildRule(YAML::Node entry, size_t index, const std::string& top_fi
 
 struct TriggerDefaults {
   std::optional<Period> deadline;
+  std::string rule_id;
   Priority priority = Priority::kRoutine;
   Owner owner = Owner::kSupervisor;
 };
@@ -723,7 +724,10 @@ absl::Status BuildTrigger(const YAML::Node& entry, size_t index, const std::stri
     if (r.Has("deadline")) r.Fail("deadline", "not used with produces: assessment_checkpoints");
   } else {
     std::optional<Period> d = r.OptPeriod("deadline");
-    if (!d) d = defaults.deadline;
+    if (!d) {
+      d = defaults.deadline;
+      t.deadline_rule_id = defaults.rule_id;
+    }
     if (!d && r.ok()) {
       r.Fail("deadline", "required (or set trigger_defaults.deadline)");
     } else if (d) {
@@ -802,9 +806,9 @@ absl::StatusOr<Pack> Build(const YAML::Node& doc, const std::string& top_file,
                             .value_or(Priority::kRoutine);
     defaults.owner =
         d.OptEnum<Owner>("owner", ParseOwner, kOwnerChoices).value_or(Owner::kSupervisor);
-    std::string rule = d.Str("rule");
-    if (d.ok() && !rule.empty() && pack.FindRule(rule) == nullptr) {
-      d.Fail("rule", absl::StrCat("no rules entry with id '", rule, "'"));
+    defaults.rule_id = d.Str("rule");
+    if (d.ok() && !defaults.rule_id.empty() && pack.FindRule(defaults.rule_id) == nullptr) {
+      d.Fail("rule", absl::StrCat("no rules entry with id '", defaults.rule_id, "'"));
     }
     if (!d.ok()) return d.status();
   }

@@ -105,6 +105,7 @@ struct TriggerRule {
   std::vector<TriggerCondition> conditions;
   TriggerOutput produces = TriggerOutput::kOversightTask;
   Period deadline;                  // from the event's occurred_at
+  std::string deadline_rule_id;     // set when the deadline is trigger_defaults' (e.g. "D15")
   std::vector<Period> checkpoints;  // kAssessmentCheckpoints: e.g. 10, 20, 30 working days
   Priority priority = Priority::kRoutine;
   Owner owner = Owner::kSupervisor;
