@@ -18,6 +18,9 @@
 #                                           chrooted as uid 10001
 #   validate-deploy.sh metric-names SRC...  the dashboard's and alerts' oversight_* names exist in
 #                                           the given /metrics URLs or scrape files
+#   validate-deploy.sh live-metrics <build-dir>  start Redis, the embedded broker and the four
+#                                           services from a build, check their /metrics as above,
+#                                           then SIGTERM each and expect exit 0
 #
 # Environment: OVERSIGHT_CACHE_DIR (Helm binary, see scripts/install-helm.sh), HELM (a helm
 # binary to use instead of building one).
@@ -445,6 +448,131 @@ cmd_rootfs() {
   fi
 }
 
+# live-metrics <build-dir>: start Redis, the embedded Kafka broker and the four services from a
+# build on loopback, scrape their /metrics, check the dashboard's and alerts' names against them,
+# then stop each service with SIGTERM and expect a clean exit 0 (graceful drain).
+LIVE_PIDS=()
+live_cleanup() {
+  local pid
+  for pid in "${LIVE_PIDS[@]}"; do
+    kill "${pid}" 2>/dev/null || true
+  done
+  for pid in "${LIVE_PIDS[@]}"; do
+    wait "${pid}" 2>/dev/null || true
+  done
+  rm -rf "${WORK}"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for() { # wait_for <seconds> <command...>: poll until the command succeeds
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+cmd_live_metrics() {
+  local build_dir="${1:?usage: validate-deploy.sh live-metrics <build-dir>}"
+  build_dir="$(cd "${build_dir}" && pwd)"
+  need redis-server "apt-get install redis-server"
+  need redis-cli "apt-get install redis-server"
+  trap live_cleanup EXIT
+  local broker
+  broker="$(find "${build_dir}/tools" -type f -name oversight-embedded-broker -perm -u+x -print -quit)"
+  [[ -n "${broker}" ]] || {
+    echo "validate-deploy.sh: oversight-embedded-broker not built in ${build_dir}" >&2
+    exit 1
+  }
+
+  local redis_port redis_password=live-metrics-password
+  redis_port="$(free_port)"
+  redis-server --port "${redis_port}" --bind 127.0.0.1 --save "" --appendonly no \
+    --requirepass "${redis_password}" --dir "${WORK}" >"${WORK}/redis.log" 2>&1 &
+  LIVE_PIDS+=($!)
+  "${broker}" --bootstrap-file "${WORK}/bootstrap" </dev/null >"${WORK}/broker.log" 2>&1 &
+  LIVE_PIDS+=($!)
+  if ! wait_for 20 redis-cli -p "${redis_port}" -a "${redis_password}" --no-auth-warning ping; then
+    bad "redis-server did not start"
+    return
+  fi
+  if ! wait_for 30 test -s "${WORK}/bootstrap"; then
+    bad "embedded broker did not start"
+    cat "${WORK}/broker.log"
+    return
+  fi
+  local bootstrap smtp_port
+  bootstrap="$(cat "${WORK}/bootstrap")"
+  smtp_port="$(free_port)" # nothing listens: the metric families exist before any delivery
+
+  local -A service_pid=() metrics_url=()
+  local name bin grpc_port metrics_port
+  for name in scheduling recording oversight-triggers notifications; do
+    bin="$(find "${build_dir}/services" -type f -name "oversight-${name}" -perm -u+x -print -quit)"
+    [[ -n "${bin}" ]] || {
+      bad "oversight-${name} not built in ${build_dir}"
+      continue
+    }
+    grpc_port="$(free_port)"
+    metrics_port="$(free_port)"
+    env OVERSIGHT_GRPC_PORT="${grpc_port}" OVERSIGHT_METRICS_PORT="${metrics_port}" \
+      OVERSIGHT_KAFKA_BOOTSTRAP_SERVERS="${bootstrap}" \
+      OVERSIGHT_REDIS_HOST=127.0.0.1 OVERSIGHT_REDIS_PORT="${redis_port}" \
+      OVERSIGHT_REDIS_PASSWORD="${redis_password}" \
+      OVERSIGHT_POLICY_PACKS_DIR="${ROOT}/libs/policy/data/packs" \
+      OVERSIGHT_POLICY_CALENDAR_FILE="${ROOT}/libs/policy/data/calendar/england-and-wales.json" \
+      OVERSIGHT_AUTH_JWT_SECRET=live-metrics-jwt-secret OVERSIGHT_AUTH_JWT_ISSUER=live-metrics \
+      OVERSIGHT_AUTH_JWT_AUDIENCE=oversight \
+      OVERSIGHT_SMTP_URL="smtp://127.0.0.1:${smtp_port}" OVERSIGHT_WEBHOOK_HMAC_SECRET=live-metrics-hmac \
+      "${bin}" >"${WORK}/${name}.log" 2>&1 &
+    service_pid[${name}]=$!
+    LIVE_PIDS+=($!)
+    metrics_url[${name}]="http://127.0.0.1:${metrics_port}/metrics"
+  done
+
+  local sources=()
+  for name in "${!metrics_url[@]}"; do
+    if wait_for 60 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+      "${metrics_url[${name}]}"; then
+      ok "oversight-${name} serves /metrics"
+      python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+        "${metrics_url[${name}]}" >"${WORK}/${name}.metrics"
+      sources+=(--metrics "${WORK}/${name}.metrics")
+    else
+      bad "oversight-${name} does not serve /metrics within 60 s"
+      tail -20 "${WORK}/${name}.log"
+    fi
+  done
+  if ((${#sources[@]} > 0)); then
+    if python3 "${TOOLS}/check_metric_names.py" "${sources[@]}" \
+      --uses "${ROOT}/deploy/monitoring/oversight-dashboard.json" \
+      --uses "${ROOT}/deploy/monitoring/oversight-alerts.rules.yaml"; then
+      ok "every oversight_* name in the dashboard and alerts is exposed by the running services"
+    else
+      bad "dashboard/alerts use names the running services do not expose"
+    fi
+  fi
+
+  local rc
+  for name in "${!service_pid[@]}"; do
+    kill -TERM "${service_pid[${name}]}" 2>/dev/null || true
+    rc=0
+    if wait_for 30 bash -c "! kill -0 ${service_pid[${name}]}"; then
+      wait "${service_pid[${name}]}" || rc=$?
+      if ((rc == 0)); then ok "oversight-${name} drains and exits 0 on SIGTERM"; else
+        bad "oversight-${name} exited ${rc} on SIGTERM"
+        tail -20 "${WORK}/${name}.log"
+      fi
+    else
+      bad "oversight-${name} still running 30 s after SIGTERM"
+    fi
+  done
+}
+
 cmd_metric_names() {
   (($# > 0)) || {
     echo "usage: validate-deploy.sh metric-names <url-or-file>..." >&2
@@ -462,7 +590,7 @@ cmd_metric_names() {
 }
 
 [[ $# -ge 1 ]] || {
-  sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 command="$1"
@@ -484,6 +612,7 @@ case "${command}" in
   yaml) cmd_yaml ;;
   rootfs) cmd_rootfs "$@" ;;
   metric-names) cmd_metric_names "$@" ;;
+  live-metrics) cmd_live_metrics "$@" ;;
   *)
     echo "validate-deploy.sh: unknown command ${command}" >&2
     exit 2
