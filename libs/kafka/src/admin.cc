@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "internal/rdkafka_handles.h"
 
@@ -94,6 +95,13 @@ absl::Status Admin::EnsureTopics(const ClientConfig& client, const std::vector<T
     return absl::UnimplementedError(
         absl::StrCat("the broker does not support CreateTopics (", rd_kafka_err2name(err),
                      "); create the topics another way (the embedded broker creates its own)"));
+  }
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT &&
+      absl::StrContains(rd_kafka_event_error_string(event.get()), "controller")) {
+    return absl::UnavailableError(absl::StrCat(
+        "CreateTopics: no controller answered within ", absl::FormatDuration(timeout),
+        " (the cluster is unreachable, or it has no admin API: the embedded broker creates its "
+        "topics itself)"));
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return internal::StatusFromError(

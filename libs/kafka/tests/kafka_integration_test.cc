@@ -350,6 +350,22 @@ TEST_P(KafkaIntegrationTest, AdminEnsureTopicsKeepsExistingTopics) {
   EXPECT_NE(std::find(topics->begin(), topics->end(), topic), topics->end());
 }
 
+TEST_P(KafkaIntegrationTest, AdminEnsureTopicsCreatesMissingTopicsOrSaysItCannot) {
+  const std::string topic = UniqueName("admin-created");
+  const absl::Status status = Admin::EnsureTopics(
+      broker_->client_config(), {{.name = topic, .partitions = 2}}, absl::Seconds(3));
+  if (GetParam() == BrokerKind::kEmbedded) {
+    // librdkafka's mock cluster has no admin API: no controller ever answers.
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+    EXPECT_NE(status.message().find("controller"), std::string::npos) << status;
+    return;
+  }
+  ASSERT_TRUE(status.ok()) << status;
+  auto topics = Admin::ListTopics(broker_->client_config());
+  ASSERT_TRUE(topics.ok()) << topics.status();
+  EXPECT_NE(std::find(topics->begin(), topics->end(), topic), topics->end());
+}
+
 INSTANTIATE_TEST_SUITE_P(Brokers, KafkaIntegrationTest,
                          ::testing::Values(BrokerKind::kReal, BrokerKind::kEmbedded),
                          [](const ::testing::TestParamInfo<BrokerKind>& info) {

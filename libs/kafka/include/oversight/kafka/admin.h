@@ -23,10 +23,12 @@ class Admin {
  public:
   // Creates each topic of `topics` that does not exist yet. Existing topics are left as they are
   // (partition counts are not changed) and a concurrent creation (TOPIC_ALREADY_EXISTS) is fine.
-  // Returns OK when every topic exists; UNAVAILABLE if the cluster cannot be reached within
-  // `timeout`; UNIMPLEMENTED if the broker does not support CreateTopics (the embedded broker has
-  // no admin API: it creates its topics itself); the broker's error for a topic otherwise
-  // (INVALID_ARGUMENT for a bad partition count or replication factor, naming the topic).
+  // Returns OK when every topic exists; UNAVAILABLE if the cluster cannot be reached, or no
+  // controller answers, within `timeout` (the embedded broker has no admin API and answers so:
+  // it creates its topics itself); UNIMPLEMENTED if the broker refuses the CreateTopics version;
+  // the broker's error for a topic otherwise (INVALID_ARGUMENT for a bad partition count or
+  // replication factor, naming the topic). Nothing is created when the result is not OK, except
+  // topics the broker created before failing on another one.
   // Thread-safe (each call uses its own client).
   static absl::Status EnsureTopics(const ClientConfig& client, const std::vector<TopicSpec>& topics,
                                    absl::Duration timeout = absl::Seconds(30));
