@@ -70,11 +70,11 @@ kubestrict_bin() {
     need go "Go builds tools/deploy_validation/kubestrict"
     mkdir -p "$(dirname "${bin}")"
     echo "validate-deploy.sh: building kubestrict (one time)" >&2
-    (cd "${src}" && go build -trimpath -o "${bin}.partial" .) >&2 || {
+    (cd "${src}" && go build -trimpath -o "${bin}.partial.$$" .) >&2 || {
       echo "validate-deploy.sh: building kubestrict failed" >&2
       exit 1
     }
-    mv "${bin}.partial" "${bin}"
+    mv -f "${bin}.partial.$$" "${bin}"
   fi
   echo "${bin}"
 }
