@@ -1,0 +1,72 @@
+// ChangeSet: commands decided in C++ applied in one script with the outbox and the
+// processed-event marker, against a real redis-server.
+#include "oversight/redis/change_set.h"
+
+#include "gtest/gtest.h"
+#include "oversight/redis/testing/redis_server.h"
+
+namespace oversight::redis {
+namespace {
+
+class ChangeSetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = testing::RedisServer::Launch();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    auto connection = Connection::Connect(server_->connection_options());
+    ASSERT_TRUE(connection.ok()) << connection.status();
+    c_ = std::move(*connection);
+  }
+
+  std::string Get(const std::string& key) { return c_->Command({"GET", key})->str(); }
+  int64_t OutboxLength() { return c_->Command({"XLEN", OutboxKey("devon", "svc")})->integer(); }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<Connection> c_;
+};
+
+TEST_F(ChangeSetTest, AppliesCommandsAndEmitsOnceForAnEventId) {
+  ChangeSet change;
+  change.Write("ovs:{devon}:a", {"SET", "ovs:{devon}:a", "1"})
+      .Write("ovs:{devon}:n", {"INCR", "ovs:{devon}:n"})
+      .Emit("oversight.tasks.v1", "child-1", std::string("bin\0ary", 7), {{"ce_id", "x"}});
+
+  auto first = change.Apply(*c_, "devon", "svc", "evt-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->duplicate);
+  auto again = change.Apply(*c_, "devon", "svc", "evt-1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate);
+
+  EXPECT_EQ(Get("ovs:{devon}:a"), "1");
+  EXPECT_EQ(Get("ovs:{devon}:n"), "1");  // INCR ran once: the redelivery changed nothing
+  ASSERT_EQ(OutboxLength(), 1);
+  auto entries = c_->Command({"XRANGE", OutboxKey("devon", "svc"), "-", "+"});
+  auto record = ParseOutboxEntry(OutboxKey("devon", "svc"), entries->elements()[0]);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->topic, "oversight.tasks.v1");
+  EXPECT_EQ(record->key, "child-1");
+  EXPECT_EQ(record->value, std::string("bin\0ary", 7));
+  EXPECT_EQ(record->headers, (std::vector<std::pair<std::string, std::string>>{{"ce_id", "x"}}));
+}
+
+TEST_F(ChangeSetTest, RefusesKeysOfAnotherAuthorityAndWritesNothing) {
+  ChangeSet change;
+  change.Write("ovs:{havering}:a", {"SET", "ovs:{havering}:a", "1"});
+  auto result = change.Apply(*c_, "devon", "svc", "evt-2");
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << result.status();
+  EXPECT_TRUE(c_->Command({"GET", "ovs:{havering}:a"})->is_nil());
+  EXPECT_EQ(OutboxLength(), 0);
+}
+
+TEST_F(ChangeSetTest, EmptyEventIdAppliesEveryTime) {
+  ChangeSet change;
+  change.Write("ovs:{devon}:n", {"INCR", "ovs:{devon}:n"});
+  ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "").ok());
+  ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "").ok());
+  EXPECT_EQ(Get("ovs:{devon}:n"), "2");
+}
+
+}  // namespace
+}  // namespace oversight::redis
