@@ -1,0 +1,43 @@
+// What oversight-triggers remembers between events: each child's case (who holds it) and the
+// workforce directory (who supervises whom). Plain values; persistence is in task_store.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "oversight/triggers/v1/tasks.pb.h"
+
+namespace oversight::triggers {
+
+// A child's case as far as oversight needs it.
+struct ChildCase {
+  std::string child_id;
+  std::string worker_id;  // the allocated practitioner ("" before allocation)
+  std::string team_id;
+  std::string case_type;  // oversight.common.v1.CaseType value name
+  std::string risk;       // oversight.common.v1.RiskLevel value name
+  bool closed = false;
+};
+
+// One worker in the directory built from workforce events.
+struct WorkerEntry {
+  std::string worker_id;
+  std::string supervisor_id;  // their line manager
+  std::string team_id;
+  bool left = false;
+};
+
+// Looks a worker up in the directory; returns false if unknown.
+class Directory {
+ public:
+  virtual ~Directory() = default;
+  virtual bool Find(const std::string& worker_id, WorkerEntry& out) const = 0;
+};
+
+// The state a case event is decided against.
+struct CaseContext {
+  ChildCase child;
+  std::vector<v1::OversightTask> open_tasks;  // requested or in progress, for this child
+};
+
+}  // namespace oversight::triggers

@@ -1,0 +1,38 @@
+// oversight-triggers: case events in, the management oversight each child needs out.
+#include "event_handlers.h"
+#include "oversight/authorities/config.h"
+#include "oversight/kafka/topics.h"
+#include "oversight/pipeline/event_pipeline.h"
+#include "oversight/runtime/service_host.h"
+#include "task_store.h"
+#include "triggers_grpc.h"
+
+int main(int argc, char** argv) {
+  using namespace oversight;
+  runtime::ServiceHost host("oversight-triggers", argc, argv);
+  pipeline::EventPipeline events(host, "oversight-triggers");
+  const std::string case_events = events.Topic("case_events", kafka::kCaseEventsTopic);
+  const std::string workforce = events.Topic("workforce_events", kafka::kWorkforceEventsTopic);
+  const std::string tasks = events.Topic("tasks", kafka::kTasksTopic);
+  const triggers::DecideOptions options{
+      host.config().GetEnum("triggers.repeat", "link", {"link", "open_another"}) == "link"
+          ? triggers::RepeatPolicy::kLinkToOpenTask
+          : triggers::RepeatPolicy::kOpenAnother};
+  auto authorities = authorities::LoadFromConfig(host.config());
+  if (!host.Prepare(authorities.status()) || !host.Prepare(events.Start())) return host.exit_code();
+
+  events.Consume(
+      "case-and-workforce-events", {case_events, workforce}, [&](redis::Connection& connection) {
+        auto store = std::make_shared<triggers::TaskStore>(connection, tasks);
+        auto handlers =
+            std::make_shared<triggers::EventHandlers>(**authorities, *store, host.clock(), options);
+        return [store, handlers](const kafka::ConsumedMessage& record) {
+          return handlers->Handle(record);
+        };
+      });
+  events.RelayOutbox();
+  triggers::TriggersGrpcService api(**authorities, events.redis_pool(), events.producer(),
+                                    host.authenticator(), case_events, tasks);
+  host.AddGrpcService(&api);
+  return host.Run();
+}

@@ -1,0 +1,188 @@
+#include "task_decider.h"
+
+#include <algorithm>
+
+#include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/events/fields.h"
+#include "oversight/events/outbound.h"
+
+namespace oversight::triggers {
+namespace {
+
+constexpr char kService[] = "oversight-triggers";
+
+v1::TaskPriority ToProto(policy::Priority priority) {
+  switch (priority) {
+    case policy::Priority::kRoutine:
+      return v1::TASK_PRIORITY_ROUTINE;
+    case policy::Priority::kUrgent:
+      return v1::TASK_PRIORITY_URGENT;
+    case policy::Priority::kAsap:
+      return v1::TASK_PRIORITY_ASAP;
+    case policy::Priority::kStat:
+      return v1::TASK_PRIORITY_STAT;
+  }
+  return v1::TASK_PRIORITY_ROUTINE;
+}
+
+void AddHistory(v1::OversightTask& task, absl::Time at, const std::string& event_id,
+                const std::string& note) {
+  auto* entry = task.add_history();
+  events::ToTimestamp(at, entry->mutable_at());
+  entry->set_status(task.status());
+  entry->set_owner_id(task.owner_id());
+  entry->set_event_id(event_id);
+  entry->set_note(note);
+}
+
+// Applies the event's effect on who holds the case and what kind of case it is. Returns true
+// when the allocated worker changed.
+bool UpdateChild(const google::protobuf::Message& event, ChildCase& child) {
+  const std::string previous_worker = child.worker_id;
+  if (const auto* allocated = dynamic_cast<const cases::v1::CaseAllocated*>(&event)) {
+    child.worker_id = allocated->worker_id();
+    if (!allocated->team_id().empty()) child.team_id = allocated->team_id();
+    if (allocated->case_type() != common::v1::CASE_TYPE_UNSPECIFIED) {
+      child.case_type = common::v1::CaseType_Name(allocated->case_type());
+    }
+    if (allocated->risk() != common::v1::RISK_LEVEL_UNSPECIFIED) {
+      child.risk = common::v1::RiskLevel_Name(allocated->risk());
+    }
+    child.closed = false;
+  } else if (const auto* lead = dynamic_cast<const cases::v1::LeadPractitionerChanged*>(&event)) {
+    child.worker_id = lead->worker_id();
+  } else if (const auto* type = dynamic_cast<const cases::v1::CaseTypeChanged*>(&event)) {
+    child.case_type = common::v1::CaseType_Name(type->case_type());
+  } else if (const auto* risk = dynamic_cast<const cases::v1::RiskLevelChanged*>(&event)) {
+    child.risk = common::v1::RiskLevel_Name(risk->risk());
+  } else if (dynamic_cast<const cases::v1::CaseClosed*>(&event) != nullptr ||
+             dynamic_cast<const cases::v1::CaseTransferred*>(&event) != nullptr ||
+             dynamic_cast<const cases::v1::SteppedAcrossToEarlyHelp*>(&event) != nullptr) {
+    child.closed = true;
+  }
+  return child.worker_id != previous_worker;
+}
+
+}  // namespace
+
+std::string ResolveOwner(policy::Owner trigger_owner, const std::string& worker_id,
+                         const Directory& directory) {
+  if (worker_id.empty()) return "";
+  if (trigger_owner == policy::Owner::kAllocatedWorker) return worker_id;
+  WorkerEntry worker;
+  if (!directory.Find(worker_id, worker) || worker.supervisor_id.empty()) return "";
+  if (trigger_owner == policy::Owner::kSupervisor) return worker.supervisor_id;
+  WorkerEntry supervisor;
+  if (!directory.Find(worker.supervisor_id, supervisor)) return "";
+  return supervisor.supervisor_id;
+}
+
+Decision Decide(const google::protobuf::Message& event, const common::v1::EventMeta& meta,
+                const CaseContext& context, const Directory& directory,
+                const policy::Engine& engine, absl::Time now, const DecideOptions& options) {
+  Decision decision;
+  decision.child = context.child;
+  decision.child.child_id = meta.subject();
+  const bool worker_changed = UpdateChild(event, decision.child);
+
+  policy::CaseEventFacts facts;
+  facts.event_id = meta.event_id();
+  facts.type = event.GetDescriptor()->full_name();
+  facts.child_id = meta.subject();
+  facts.occurred_at = events::FromTimestamp(meta.occurred_at());
+  facts.fields = events::FlattenFields(event);
+
+  std::vector<v1::OversightTask> open = context.open_tasks;
+  std::vector<std::string> opened_now;
+  const std::vector<policy::RequiredOversight> required = engine.TriggeredOversight(facts);
+  for (size_t index = 0; index < required.size(); ++index) {
+    const policy::RequiredOversight& item = required[index];
+    const std::string& rule_id = item.due.explanation.rule_id;
+    auto same_trigger = std::find_if(open.begin(), open.end(), [&](const auto& task) {
+      return task.trigger_id() == item.trigger;
+    });
+    // Checkpoints of one assessment are distinct items even though they share a trigger.
+    const bool is_checkpoint = item.due.kind == policy::ItemKind::kAssessmentCheckpoint;
+    if (options.repeat == RepeatPolicy::kLinkToOpenTask && same_trigger != open.end() &&
+        !is_checkpoint) {
+      if (std::find(same_trigger->linked_event_ids().begin(),
+                    same_trigger->linked_event_ids().end(),
+                    meta.event_id()) == same_trigger->linked_event_ids().end()) {
+        same_trigger->add_linked_event_ids(meta.event_id());
+        AddHistory(*same_trigger, now, meta.event_id(), "repeated trigger linked to this task");
+        decision.upserts.push_back(*same_trigger);
+      }
+      continue;
+    }
+
+    v1::OversightTask task;
+    task.set_task_id(events::DeriveId(
+        {meta.authority_id(), meta.event_id(), item.trigger, std::to_string(index)}));
+    task.set_authority_id(meta.authority_id());
+    task.set_status(v1::TASK_STATUS_REQUESTED);
+    task.set_child_id(meta.subject());
+    task.set_trigger_id(item.trigger);
+    task.set_rule_id(rule_id);
+    task.set_caused_by_event_id(meta.event_id());
+    task.set_worker_id(decision.child.worker_id);
+    task.set_team_id(decision.child.team_id);
+    task.set_owner_id(ResolveOwner(item.owner, decision.child.worker_id, directory));
+    events::ToTimestamp(now, task.mutable_authored_on());
+    events::ToTimestamp(item.due.due_at, task.mutable_due_at());
+    task.set_priority(ToProto(item.priority));
+    task.set_description(item.description.empty() ? item.due.explanation.summary
+                                                  : item.description);
+    AddHistory(task, now, meta.event_id(), "opened: " + item.due.explanation.summary);
+
+    v1::TaskOpened opened;
+    *opened.mutable_meta() =
+        events::DerivedMeta(kService, meta.authority_id(), meta.subject(), meta.event_id(),
+                            "opened:" + task.task_id(), facts.occurred_at, now);
+    *opened.mutable_task() = task;
+    decision.opened.push_back(std::move(opened));
+    decision.upserts.push_back(task);
+    opened_now.push_back(task.task_id());
+    open.push_back(task);
+  }
+
+  for (auto& task : open) {
+    if (std::find(opened_now.begin(), opened_now.end(), task.task_id()) != opened_now.end()) {
+      continue;
+    }
+    if (decision.child.closed) {
+      task.set_status(v1::TASK_STATUS_CANCELLED);
+      AddHistory(task, now, meta.event_id(),
+                 "cancelled: case closed, transferred or stepped across");
+      v1::TaskCancelled cancelled;
+      *cancelled.mutable_meta() =
+          events::DerivedMeta(kService, meta.authority_id(), meta.subject(), meta.event_id(),
+                              "cancelled:" + task.task_id(), facts.occurred_at, now);
+      cancelled.set_task_id(task.task_id());
+      cancelled.set_child_id(task.child_id());
+      cancelled.set_reason("case " + std::string(event.GetDescriptor()->name()));
+      decision.cancelled.push_back(std::move(cancelled));
+      decision.upserts.push_back(task);
+    } else if (worker_changed) {
+      const std::string owner =
+          ResolveOwner(policy::Owner::kSupervisor, decision.child.worker_id, directory);
+      if (owner.empty() || owner == task.owner_id()) continue;
+      v1::TaskReassigned reassigned;
+      *reassigned.mutable_meta() =
+          events::DerivedMeta(kService, meta.authority_id(), meta.subject(), meta.event_id(),
+                              "reassigned:" + task.task_id(), facts.occurred_at, now);
+      reassigned.set_task_id(task.task_id());
+      reassigned.set_child_id(task.child_id());
+      reassigned.set_previous_owner_id(task.owner_id());
+      reassigned.set_owner_id(owner);
+      *reassigned.mutable_due_at() = task.due_at();
+      task.set_owner_id(owner);
+      task.set_worker_id(decision.child.worker_id);
+      AddHistory(task, now, meta.event_id(), "reassigned: the child was reallocated");
+      decision.reassigned.push_back(std::move(reassigned));
+      decision.upserts.push_back(task);
+    }
+  }
+  return decision;
+}
+
+}  // namespace oversight::triggers

@@ -1,0 +1,98 @@
+#include "triggers_grpc.h"
+
+#include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/kafka/event_record.h"
+#include "oversight/runtime/grpc_status.h"
+#include "task_store.h"
+
+namespace oversight::triggers {
+namespace {
+
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+// The event inside the oneof, or nullptr when none is set.
+const google::protobuf::Message* Inner(const cases::v1::CaseEvent& wrapper) {
+  const auto* oneof = wrapper.GetDescriptor()->FindOneofByName("event");
+  const auto* field = wrapper.GetReflection()->GetOneofFieldDescriptor(wrapper, oneof);
+  if (field == nullptr) return nullptr;
+  return &wrapper.GetReflection()->GetMessage(wrapper, field);
+}
+
+}  // namespace
+
+grpc::Status TriggersGrpcService::Authorize(grpc::ServerContext* context,
+                                            const std::string& authority_id) const {
+  auto principal = authenticator_.Authenticate(*context);
+  if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
+  if (authority_id.empty()) return Invalid("authority_id is required");
+  if (authorities_.Find(authority_id) == nullptr) {
+    return Invalid("authority \"" + authority_id + "\" is not served by this deployment");
+  }
+  if (!principal->authority_id.empty() && principal->authority_id != authority_id) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "the token is for authority \"" + principal->authority_id + "\"");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,
+                                                  const v1::IngestCaseEventRequest* request,
+                                                  v1::IngestCaseEventResponse* response) {
+  const google::protobuf::Message* event = Inner(request->event());
+  if (event == nullptr) return Invalid("event: one case event must be set");
+  const auto* meta_field = event->GetDescriptor()->FindFieldByName("meta");
+  const auto& meta = dynamic_cast<const common::v1::EventMeta&>(
+      event->GetReflection()->GetMessage(*event, meta_field));
+  if (auto status = Authorize(context, meta.authority_id()); !status.ok()) return status;
+  if (meta.event_id().empty()) return Invalid("event.meta.event_id is required");
+  if (!meta.has_occurred_at()) return Invalid("event.meta.occurred_at is required");
+  const auto* child_field = event->GetDescriptor()->FindFieldByName("child_id");
+  const std::string child_id =
+      child_field == nullptr ? "" : event->GetReflection()->GetString(*event, child_field);
+  if (child_id.empty()) return Invalid("event.child_id is required");
+  if (meta.event_id().size() > 256 || child_id.size() > 256) {
+    return Invalid("event ids and child ids are at most 256 characters");
+  }
+
+  auto record =
+      kafka::MakeEventRecord(case_events_topic_, child_id, *event, kafka::ContentType::kProtobuf);
+  if (!record.ok()) return runtime::ToGrpcStatus(record.status());
+  auto delivered = producer_.ProduceAndWait(*std::move(record), absl::Seconds(10));
+  if (!delivered.ok()) {
+    return grpc::Status(
+        grpc::StatusCode::UNAVAILABLE,
+        "the event was not acknowledged by Kafka: " + std::string(delivered.status().message()));
+  }
+  response->set_event_id(meta.event_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status TriggersGrpcService::ListTasks(grpc::ServerContext* context,
+                                            const v1::ListTasksRequest* request,
+                                            v1::ListTasksResponse* response) {
+  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (request->page().page_size() < 0) return Invalid("page.page_size must not be negative");
+  auto lease = pool_.Acquire();
+  TaskStore store(*lease, tasks_topic_);
+  auto tasks = store.ListTasks(*request);
+  if (!tasks.ok()) return runtime::ToGrpcStatus(tasks.status());
+  *response = *std::move(tasks);
+  return grpc::Status::OK;
+}
+
+grpc::Status TriggersGrpcService::GetTask(grpc::ServerContext* context,
+                                          const v1::GetTaskRequest* request,
+                                          v1::OversightTask* response) {
+  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (request->task_id().empty()) return Invalid("task_id is required");
+  auto lease = pool_.Acquire();
+  TaskStore store(*lease, tasks_topic_);
+  auto task = store.GetTask(request->authority_id(), request->task_id());
+  if (!task.ok()) return runtime::ToGrpcStatus(task.status());
+  *response = *std::move(task);
+  return grpc::Status::OK;
+}
+
+}  // namespace oversight::triggers
