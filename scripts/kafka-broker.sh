@@ -140,7 +140,9 @@ start() {
   mkdir -p "${dir}"
   dir="$(cd "${dir}" && pwd)"
   if pid_alive "${dir}"; then
-    die "a broker is already running from ${dir} (pid $(cat "${dir}/kafka.pid")); stop it first"
+    # Left over from an interrupted run: a fresh start means fresh data.
+    echo "kafka-broker.sh: stopping the broker left running from ${dir}" >&2
+    stop "${dir}"
   fi
   rm -rf "${dir}/data" "${dir}/bootstrap" "${dir}/server.log" "${dir}/kafka.out"
   write_config "${dir}"

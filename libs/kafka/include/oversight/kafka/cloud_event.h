@@ -10,7 +10,10 @@
 
 namespace oversight::kafka {
 
-// Header names of the CloudEvents Kafka protocol binding, binary content mode.
+// The CloudEvents Kafka protocol binding, binary content mode. Every function here is pure and
+// thread-safe.
+
+// Header names.
 inline constexpr std::string_view kCeSpecVersionHeader = "ce_specversion";
 inline constexpr std::string_view kCeIdHeader = "ce_id";
 inline constexpr std::string_view kCeSourceHeader = "ce_source";
