@@ -20,7 +20,10 @@ std::string DeterministicEventId(std::string_view authority_id, std::string_view
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   // EVP_Digest with SHA-256 only fails on allocation failure: a broken invariant.
-  const int ok = EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
+  // Fetched once: OpenSSL 3 would otherwise look the algorithm up on every call.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  const int ok = EVP_Digest(input.data(), input.size(), digest, &length,
+                            sha256 != nullptr ? sha256 : EVP_sha256(), nullptr);
   if (ok != 1) std::abort();
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(digest), std::min(length, 16u)));

@@ -19,5 +19,6 @@ int main(int argc, char** argv) {
               << oversight::importer::Usage();
     return oversight::importer::kExitUsage;
   }
-  return oversight::importer::Run(*command, std::cout, std::cerr);
+  return oversight::importer::Run(*command, *oversight::runtime::SystemClock::Default(), std::cout,
+                                  std::cerr);
 }

@@ -104,10 +104,11 @@ absl::Status ReadInputs(const CommandLine& command, const sr::ImportOptions& opt
 
 }  // namespace
 
-int Run(const CommandLine& command, std::ostream& out, std::ostream& err) {
+int Run(const CommandLine& command, const oversight::runtime::Clock& clock, std::ostream& out,
+        std::ostream& err) {
   sr::ImportOptions options;
   options.authority_id = command.authority_id;
-  options.recorded_at = command.recorded_at.value_or(absl::Now());
+  options.recorded_at = command.recorded_at.value_or(clock.Now());
   options.as_of = command.as_of;
   if (!absl::LoadTimeZone("Europe/London", &options.zone)) {
     err << "oversight-import: cannot load time zone Europe/London (install tzdata)\n";

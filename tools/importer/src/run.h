@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "command_line.h"
+#include "oversight/runtime/clock.h"
 
 namespace oversight::importer {
 
@@ -12,7 +13,9 @@ inline constexpr int kExitUnusable = 1;  // an input file is unusable, or output
 inline constexpr int kExitUsage = 2;     // bad command line
 
 // Runs one import: reads the files named in `command`, writes events to the chosen sink, prints
-// the summary on `out` and issues on `err` (unless --issues names a file). Returns an exit code.
-int Run(const CommandLine& command, std::ostream& out, std::ostream& err);
+// the summary on `out` and issues on `err` (unless --issues names a file). `clock` gives
+// recorded_at when --recorded-at is absent. Returns an exit code.
+int Run(const CommandLine& command, const oversight::runtime::Clock& clock, std::ostream& out,
+        std::ostream& err);
 
 }  // namespace oversight::importer
