@@ -66,6 +66,11 @@ absl::StatusOr<WorkingCalendar> WorkingCalendar::FromGovUkJson(absl::string_view
         "time zone Europe/London not found (install tzdata: /usr/share/zoneinfo)");
   }
   cal.id_ = absl::StrCat(div, " ", cal.first_day_.year(), "-", cal.last_day_.year());
+  cal.end_of_day_.reserve(static_cast<size_t>(span));
+  for (absl::CivilDay d = cal.first_day_; d <= cal.last_day_; ++d) {
+    cal.end_of_day_.push_back(
+        absl::FromCivil(absl::CivilSecond(d.year(), d.month(), d.day(), 23, 59, 59), cal.zone_));
+  }
   return cal;
 }
 
@@ -112,6 +117,7 @@ absl::CivilDay WorkingCalendar::LocalDay(absl::Time t) const {
 }
 
 absl::Time WorkingCalendar::EndOfDay(absl::CivilDay day) const {
+  if (InHorizon(day)) return end_of_day_[static_cast<size_t>(day - first_day_)];
   // 23:59:59 local. Europe/London changes offset at 01:00 UTC, never near midnight, so the
   // local time always exists and is unique.
   return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 23, 59, 59), zone_);

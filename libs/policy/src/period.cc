@@ -1,5 +1,6 @@
 #include "oversight/policy/period.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -106,13 +107,18 @@ double Period::ApproximateDays() const {
 }
 
 absl::CivilDay AddMonths(absl::CivilDay day, int months) {
-  absl::CivilMonth m = absl::CivilMonth(day) + months;
-  // The last day of the target month: the day before the first of the next month.
-  absl::CivilDay last = absl::CivilDay(m + 1) - 1;
-  absl::CivilDay wanted(m.year(), m.month(), 1);
-  int target_day = day.day();
-  if (target_day > last.day()) return last;
-  return wanted + (target_day - 1);
+  // Field arithmetic (no normalisation loops): this is on the engine's hot path.
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int64_t total = day.year() * 12 + (day.month() - 1) + months;
+  int64_t year = total / 12;
+  int month0 = static_cast<int>(total % 12);
+  if (month0 < 0) {
+    month0 += 12;
+    --year;
+  }
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int last = kDays[month0] + (month0 == 1 && leap ? 1 : 0);
+  return absl::CivilDay(year, month0 + 1, std::min(day.day(), last));
 }
 
 absl::CivilDay AddCalendarPeriod(absl::CivilDay day, const Period& period) {

@@ -88,6 +88,7 @@ class WorkingCalendar {
   absl::CivilDay last_day_;
   std::vector<absl::CivilDay> holidays_;
   std::vector<uint64_t> holiday_bits_;  // bit i: first_day_ + i is a bank holiday
+  std::vector<absl::Time> end_of_day_;  // i: EndOfDay(first_day_ + i), precomputed
 };
 
 }  // namespace oversight::policy
