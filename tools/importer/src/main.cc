@@ -19,6 +19,5 @@ int main(int argc, char** argv) {
               << oversight::importer::Usage();
     return oversight::importer::kExitUsage;
   }
-  return oversight::importer::Run(*command, *oversight::runtime::SystemClock::Default(), std::cout,
-                                  std::cerr);
+  return oversight::importer::Run(*command, absl::Now(), std::cout, std::cerr);
 }

@@ -104,11 +104,10 @@ absl::Status ReadInputs(const CommandLine& command, const sr::ImportOptions& opt
 
 }  // namespace
 
-int Run(const CommandLine& command, const oversight::runtime::Clock& clock, std::ostream& out,
-        std::ostream& err) {
+int Run(const CommandLine& command, absl::Time now, std::ostream& out, std::ostream& err) {
   sr::ImportOptions options;
   options.authority_id = command.authority_id;
-  options.recorded_at = command.recorded_at.value_or(clock.Now());
+  options.recorded_at = command.recorded_at.value_or(now);
   options.as_of = command.as_of;
   if (!absl::LoadTimeZone("Europe/London", &options.zone)) {
     err << "oversight-import: cannot load time zone Europe/London (install tzdata)\n";

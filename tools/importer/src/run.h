@@ -2,8 +2,8 @@
 
 #include <ostream>
 
+#include "absl/time/time.h"
 #include "command_line.h"
-#include "oversight/runtime/clock.h"
 
 namespace oversight::importer {
 
@@ -13,9 +13,8 @@ inline constexpr int kExitUnusable = 1;  // an input file is unusable, or output
 inline constexpr int kExitUsage = 2;     // bad command line
 
 // Runs one import: reads the files named in `command`, writes events to the chosen sink, prints
-// the summary on `out` and issues on `err` (unless --issues names a file). `clock` gives
-// recorded_at when --recorded-at is absent. Returns an exit code.
-int Run(const CommandLine& command, const oversight::runtime::Clock& clock, std::ostream& out,
-        std::ostream& err);
+// the summary on `out` and issues on `err` (unless --issues names a file). `now` is recorded_at
+// when --recorded-at is absent (main passes the wall clock). Returns an exit code.
+int Run(const CommandLine& command, absl::Time now, std::ostream& out, std::ostream& err);
 
 }  // namespace oversight::importer
