@@ -215,6 +215,32 @@ TEST(PackTest, ErrorInABasePackNamesTheBaseFile) {
       << p.status();
 }
 
+TEST(PackTest, SchedulingSettingsAndTriggerDefaults) {
+  const Pack& havering = ShippedPack("havering");
+  EXPECT_EQ(havering.scheduling.reminder_lead.ToString(), "5 working days");
+  ASSERT_EQ(havering.scheduling.escalation.size(), 1u);
+  EXPECT_EQ(havering.scheduling.escalation[0].overdue_by.ToString(), "5 working days");
+  EXPECT_EQ(havering.scheduling.escalation[0].to, Owner::kSupervisorLineManager);
+  // Devon's triggers without their own deadline take D15's reading from trigger_defaults.
+  const Pack& devon = ShippedPack("devon");
+  for (const TriggerRule& t : devon.triggers) {
+    EXPECT_EQ(t.deadline_rule_id, "D15") << t.name;
+  }
+  // Stoke's S7 sets its own 48 hours: not a default.
+  for (const TriggerRule& t : ShippedPack("stoke-on-trent").triggers) {
+    if (t.name == "ad_hoc_discussion_recorded") {
+      EXPECT_TRUE(t.deadline_rule_id.empty());
+      EXPECT_EQ(t.deadline.ToString(), "48 hours");
+    }
+  }
+  ASSERT_TRUE(havering.absence.has_value());
+  EXPECT_EQ(havering.absence->rule_id, "H5");
+  EXPECT_EQ(havering.absence->catch_up_within->ToString(), "5 working days");
+  ASSERT_TRUE(devon.absence.has_value());
+  EXPECT_TRUE(devon.absence->rule_id.empty());  // pause only, no catch-up rule
+  EXPECT_FALSE(devon.absence->catch_up_within.has_value());
+}
+
 TEST(PackTest, LoadPackChecksTheNameAndTheFile) {
   EXPECT_EQ(LoadPack(DefaultPackDir(), "nowhere").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(LoadPack(DefaultPackDir(), "../etc/passwd").status().code(),
