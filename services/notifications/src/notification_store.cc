@@ -1,0 +1,171 @@
+#include "notification_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "oversight/events/outbound.h"
+#include "oversight/kafka/event_record.h"
+
+namespace oversight::notifications {
+namespace {
+
+std::string Tag(const std::string& a) {
+  return "ovs:{" + a + "}:ntf:";
+}
+std::string NotificationKey(const std::string& a, const std::string& id) {
+  return Tag(a) + "n:" + id;
+}
+std::string InboxKey(const std::string& a, const std::string& recipient) {
+  return Tag(a) + "inbox:" + recipient;
+}
+std::string PrefsKey(const std::string& a, const std::string& recipient) {
+  return Tag(a) + "prefs:" + recipient;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1'000'000 + t.nanos() / 1000;
+}
+
+absl::Status EmitEvent(redis::ChangeSet& change, const std::string& topic, const std::string& key,
+                       const google::protobuf::Message& message) {
+  auto record = kafka::MakeEventRecord(topic, key, message, kafka::ContentType::kProtobuf);
+  if (!record.ok()) return record.status();
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& header : record->headers)
+    headers.emplace_back(header.key, header.value);
+  change.Emit(record->topic, record->key, record->value, std::move(headers));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<redis::ChangeSet> NotificationStore::ToChange(
+    const std::string& authority, const std::vector<v1::Notification>& created,
+    absl::Time now) const {
+  redis::ChangeSet change;
+  for (const auto& notification : created) {
+    const std::string key = NotificationKey(authority, notification.notification_id());
+    change.Write(key, {"SET", key, notification.SerializeAsString(), "NX"});
+    const std::string inbox = InboxKey(authority, notification.recipient_id());
+    change.Write(inbox, {"ZADD", inbox, "NX", std::to_string(Micros(notification.created_at())),
+                         notification.notification_id()});
+    v1::NotificationSent sent;
+    *sent.mutable_meta() =
+        events::DerivedMeta(kServiceName, authority, notification.recipient_id(),
+                            notification.notification_id(), "sent:in_app", now, now);
+    *sent.mutable_notification() = notification;
+    sent.set_channel(v1::CHANNEL_IN_APP);
+    if (auto s = EmitEvent(change, notifications_topic_, notification.recipient_id(), sent);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return change;
+}
+
+absl::StatusOr<v1::ListNotificationsResponse> NotificationStore::List(
+    const v1::ListNotificationsRequest& request) {
+  const std::string& a = request.authority_id();
+  auto ids = connection_.Command({"ZREVRANGE", InboxKey(a, request.recipient_id()), "0", "-1"},
+                                 redis::Idempotency::kIdempotent);
+  if (!ids.ok()) return ids.status();
+  const int page_size =
+      request.page().page_size() <= 0 ? 50 : std::min(request.page().page_size(), 500);
+  size_t offset = request.page().page_token().empty()
+                      ? 0
+                      : std::strtoull(request.page().page_token().c_str(), nullptr, 10);
+  redis::Pipeline pipeline;
+  for (const auto& id : ids->elements())
+    pipeline.Add({"GET", NotificationKey(a, id.str())});
+  auto replies = connection_.Execute(pipeline, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  v1::ListNotificationsResponse response;
+  size_t matched = 0;
+  for (const auto& reply : *replies) {
+    v1::Notification notification;
+    if (!reply.is_string() || !notification.ParseFromString(reply.str())) continue;
+    if (request.unacknowledged_only() && notification.has_acknowledged_at()) continue;
+    if (matched++ < offset) continue;
+    if (response.notifications_size() == page_size) {
+      response.mutable_page()->set_next_page_token(std::to_string(offset + page_size));
+      break;
+    }
+    *response.add_notifications() = std::move(notification);
+  }
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::Notification>> NotificationStore::Since(const std::string& authority,
+                                                                       const std::string& recipient,
+                                                                       int64_t after_micros) {
+  auto ids = connection_.Command(
+      {"ZRANGEBYSCORE", InboxKey(authority, recipient), absl::StrCat("(", after_micros), "+inf"},
+      redis::Idempotency::kIdempotent);
+  if (!ids.ok()) return ids.status();
+  std::vector<v1::Notification> out;
+  for (const auto& id : ids->elements()) {
+    auto reply = connection_.Command({"GET", NotificationKey(authority, id.str())},
+                                     redis::Idempotency::kIdempotent);
+    if (!reply.ok()) return reply.status();
+    v1::Notification notification;
+    if (reply->is_string() && notification.ParseFromString(reply->str())) {
+      out.push_back(std::move(notification));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Notification> NotificationStore::Acknowledge(
+    const v1::AcknowledgeRequest& request, absl::Time now) {
+  const std::string& a = request.authority_id();
+  const std::string key = NotificationKey(a, request.notification_id());
+  auto reply = connection_.Command({"GET", key}, redis::Idempotency::kIdempotent);
+  if (!reply.ok()) return reply.status();
+  v1::Notification notification;
+  if (!reply->is_string() || !notification.ParseFromString(reply->str()) ||
+      notification.recipient_id() != request.recipient_id()) {
+    return absl::NotFoundError(absl::StrCat("no notification ", request.notification_id(), " for ",
+                                            request.recipient_id()));
+  }
+  if (notification.has_acknowledged_at()) return notification;
+  events::ToTimestamp(now, notification.mutable_acknowledged_at());
+  redis::ChangeSet change;
+  change.Write(key, {"SET", key, notification.SerializeAsString()});
+  v1::NotificationAcknowledged acknowledged;
+  *acknowledged.mutable_meta() =
+      events::DerivedMeta(kServiceName, a, request.recipient_id(), notification.notification_id(),
+                          "acknowledged", now, now);
+  acknowledged.set_notification_id(notification.notification_id());
+  acknowledged.set_recipient_id(request.recipient_id());
+  if (auto s = EmitEvent(change, notifications_topic_, request.recipient_id(), acknowledged);
+      !s.ok()) {
+    return s;
+  }
+  auto applied = change.Apply(connection_, a, kServiceName, acknowledged.meta().event_id());
+  if (!applied.ok()) return applied.status();
+  return notification;
+}
+
+absl::StatusOr<v1::Preferences> NotificationStore::GetPreferences(const std::string& authority,
+                                                                  const std::string& recipient) {
+  auto reply =
+      connection_.Command({"GET", PrefsKey(authority, recipient)}, redis::Idempotency::kIdempotent);
+  if (!reply.ok()) return reply.status();
+  v1::Preferences preferences;
+  if (reply->is_string() && preferences.ParseFromString(reply->str())) return preferences;
+  // Defaults: in-app only, no digest, no quiet hours.
+  preferences.set_authority_id(authority);
+  preferences.set_recipient_id(recipient);
+  preferences.add_channels(v1::CHANNEL_IN_APP);
+  preferences.set_digest_hour(-1);
+  return preferences;
+}
+
+absl::Status NotificationStore::SetPreferences(const v1::Preferences& preferences) {
+  auto reply =
+      connection_.Command({"SET", PrefsKey(preferences.authority_id(), preferences.recipient_id()),
+                           preferences.SerializeAsString()},
+                          redis::Idempotency::kIdempotent);
+  if (!reply.ok()) return reply.status();
+  return reply->ToStatus();
+}
+
+}  // namespace oversight::notifications
