@@ -1,0 +1,23 @@
+#ifndef OVERSIGHT_RUNTIME_TESTS_GRPC_TEST_CLIENT_H_
+#define OVERSIGHT_RUNTIME_TESTS_GRPC_TEST_CLIENT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace oversight::runtime::test {
+
+// grpc.health.v1 Check for the whole server (""): "SERVING", "NOT_SERVING", ... or an error.
+absl::StatusOr<std::string> HealthCheck(int port);
+
+// Service names listed by the server-reflection service (grpc.reflection.v1alpha), read from
+// the raw protobuf bytes (no reflection client library is installed).
+absl::StatusOr<std::vector<std::string>> ReflectionServices(int port);
+
+// GET http://127.0.0.1:<port><path>; the response body.
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
+
+}  // namespace oversight::runtime::test
+
+#endif  // OVERSIGHT_RUNTIME_TESTS_GRPC_TEST_CLIENT_H_
