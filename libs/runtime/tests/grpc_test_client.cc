@@ -55,7 +55,11 @@ std::vector<std::string> Fields(const std::string& message, uint64_t field) {
 }  // namespace
 
 absl::StatusOr<std::string> HealthCheck(int port) {
-  auto stub = grpc::health::v1::Health::NewStub(Channel(port));
+  return HealthCheck(Channel(port));
+}
+
+absl::StatusOr<std::string> HealthCheck(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   grpc::health::v1::HealthCheckRequest request;

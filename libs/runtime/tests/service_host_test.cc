@@ -20,6 +20,7 @@
 #include "oversight/testing/child_process.h"
 #include "oversight/testing/temp_dir.h"
 #include "oversight/testing/wait_until.h"
+#include "test_certs.h"
 
 namespace oversight::runtime {
 namespace {
@@ -189,6 +190,43 @@ TEST(ServiceHostTest, ConfigProblemsStopStartUpWithExitCode2) {
   EXPECT_THAT(log, HasSubstr("'clock.mode'"));
   EXPECT_THAT(log, HasSubstr("'kafka.bootstrap_servers'"));
   EXPECT_THAT(log, HasSubstr("'auth.jwt.secret'"));  // auth is required by default
+}
+
+TEST(ServiceHostTest, MutualTlsFromConfiguration) {
+  const test::TestCerts certs = test::MakeTestCerts();
+  TempDir dir;
+  std::ofstream(dir.File("server.pem")) << certs.server_cert;
+  std::ofstream(dir.File("server.key")) << certs.server_key;
+  std::ofstream(dir.File("ca.pem")) << certs.ca_cert;
+  std::ostringstream logs;
+  Config config = Config::FromYaml(absl::StrCat(
+      "grpc:\n  port: 0\n  bind_address: 127.0.0.1\n  tls:\n",
+      "    cert_file: ", dir.File("server.pem"), "\n", "    key_file: ", dir.File("server.key"),
+      "\n", "    client_ca_file: ", dir.File("ca.pem"), "\n",
+      "metrics:\n  port: 0\n  bind_address: 127.0.0.1\n", "auth:\n  required: false\n"));
+  ServiceHost host("tls-test", std::move(config), &logs);
+  std::thread runner([&] { host.Run(); });
+  ASSERT_TRUE(host.WaitUntilServing(absl::Seconds(20))) << logs.str();
+  const std::string target = absl::StrCat("127.0.0.1:", host.grpc_port());
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+
+  grpc::SslCredentialsOptions with_cert;
+  with_cert.pem_root_certs = certs.ca_cert;
+  with_cert.pem_cert_chain = certs.client_cert;
+  with_cert.pem_private_key = certs.client_key;
+  auto good = grpc::CreateCustomChannel(target, grpc::SslCredentials(with_cert), args);
+  auto health = test::HealthCheck(good);
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(*health, "SERVING");
+
+  grpc::SslCredentialsOptions without_cert;
+  without_cert.pem_root_certs = certs.ca_cert;
+  auto anonymous = grpc::CreateCustomChannel(target, grpc::SslCredentials(without_cert), args);
+  EXPECT_FALSE(test::HealthCheck(anonymous).ok());         // mTLS: a client certificate is required
+  EXPECT_FALSE(test::HealthCheck(host.grpc_port()).ok());  // plaintext refused
+  host.RequestShutdown();
+  runner.join();
 }
 
 // --- as a child process ---
