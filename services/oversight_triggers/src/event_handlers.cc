@@ -55,9 +55,11 @@ kafka::HandlerOutcome EventHandlers::HandleWorkforceEvent(const kafka::ConsumedM
   }
   const auto& event = std::get<events::InboundEvent>(checked);
   const std::string& authority = event.meta->authority_id();
-  redis::ChangeSet change = store_.DirectoryChange(authority, *event.message);
-  if (change.empty()) return kafka::HandlerOutcome::Processed();
-  auto applied = change.Apply(store_.connection(), authority, kServiceName, event.meta->event_id());
+  auto change = store_.DirectoryChange(authority, *event.message, *event.meta, clock_.Now());
+  if (!change.ok()) return FromStoreError(change.status());
+  if (change->empty()) return kafka::HandlerOutcome::Processed();
+  auto applied =
+      change->Apply(store_.connection(), authority, kServiceName, event.meta->event_id());
   if (!applied.ok()) return FromStoreError(applied.status());
   return kafka::HandlerOutcome::Processed();
 }

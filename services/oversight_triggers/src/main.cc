@@ -9,8 +9,8 @@
 
 int main(int argc, char** argv) {
   using namespace oversight;
-  runtime::ServiceHost host("oversight-triggers", argc, argv);
-  pipeline::EventPipeline events(host, "oversight-triggers");
+  runtime::ServiceHost host(triggers::kServiceName, argc, argv);
+  pipeline::EventPipeline events(host, triggers::kServiceName);
   const std::string case_events = events.Topic("case_events", kafka::kCaseEventsTopic);
   const std::string workforce = events.Topic("workforce_events", kafka::kWorkforceEventsTopic);
   const std::string tasks = events.Topic("tasks", kafka::kTasksTopic);
@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
           ? triggers::RepeatPolicy::kLinkToOpenTask
           : triggers::RepeatPolicy::kOpenAnother};
   auto authorities = authorities::LoadFromConfig(host.config());
-  if (!host.Prepare(authorities.status()) || !host.Prepare(events.Start())) return host.exit_code();
+  if (auto started = events.Start(); !started.ok()) return pipeline::StartupFailure(host, started);
+  if (!authorities.ok()) return pipeline::StartupFailure(host, authorities.status());
 
   events.Consume(
       "case-and-workforce-events", {case_events, workforce}, [&](redis::Connection& connection) {

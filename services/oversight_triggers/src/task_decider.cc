@@ -83,6 +83,7 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
   Decision decision;
   decision.child = context.child;
   decision.child.child_id = meta.subject();
+  decision.previous_worker_id = context.child.worker_id;
   const bool worker_changed = UpdateChild(event, decision.child);
 
   policy::CaseEventFacts facts;
@@ -181,6 +182,39 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
       decision.reassigned.push_back(std::move(reassigned));
       decision.upserts.push_back(task);
     }
+  }
+  return decision;
+}
+
+DirectoryDecision DecideSupervisorChange(const std::string& worker_id,
+                                         const std::string& previous_supervisor_id,
+                                         const std::string& new_supervisor_id,
+                                         const std::vector<v1::OversightTask>& open_tasks,
+                                         const common::v1::EventMeta& cause, absl::Time now) {
+  DirectoryDecision decision;
+  if (new_supervisor_id.empty()) return decision;
+  for (v1::OversightTask task : open_tasks) {
+    if (task.worker_id() != worker_id) continue;
+    const bool unowned = task.owner_id().empty();
+    const bool was_old_supervisors =
+        !previous_supervisor_id.empty() && task.owner_id() == previous_supervisor_id;
+    if (!unowned && !was_old_supervisors) continue;
+    if (task.owner_id() == new_supervisor_id) continue;
+    v1::TaskReassigned reassigned;
+    *reassigned.mutable_meta() = events::DerivedMeta(
+        kService, cause.authority_id(), task.child_id(), cause.event_id(),
+        "reassigned:" + task.task_id(), events::FromTimestamp(cause.occurred_at()), now);
+    reassigned.set_task_id(task.task_id());
+    reassigned.set_child_id(task.child_id());
+    reassigned.set_previous_owner_id(task.owner_id());
+    reassigned.set_owner_id(new_supervisor_id);
+    *reassigned.mutable_due_at() = task.due_at();
+    task.set_owner_id(new_supervisor_id);
+    AddHistory(task, now, cause.event_id(),
+               unowned ? "assigned: the worker's supervisor became known"
+                       : "reassigned: the worker's supervisor changed");
+    decision.reassigned.push_back(std::move(reassigned));
+    decision.upserts.push_back(std::move(task));
   }
   return decision;
 }

@@ -25,6 +25,7 @@ struct DecideOptions {
 // What one case event changes.
 struct Decision {
   ChildCase child;                         // the child's case after the event
+  std::string previous_worker_id;          // the allocated worker before the event
   std::vector<v1::OversightTask> upserts;  // tasks created or changed (full new state)
   std::vector<v1::TaskOpened> opened;      // events to publish, in order
   std::vector<v1::TaskCancelled> cancelled;
@@ -47,6 +48,20 @@ struct Decision {
 Decision Decide(const google::protobuf::Message& event, const common::v1::EventMeta& meta,
                 const CaseContext& context, const Directory& directory,
                 const policy::Engine& engine, absl::Time now, const DecideOptions& options = {});
+
+// What a directory change (a worker's supervisor now known or changed) does to the open tasks
+// of the children allocated to that worker: tasks without an owner, or owned by the worker's
+// previous supervisor, pass to the new supervisor (TaskReassigned). `open_tasks` are the open
+// tasks of the worker's children; `cause` is the workforce event's meta.
+struct DirectoryDecision {
+  std::vector<v1::OversightTask> upserts;
+  std::vector<v1::TaskReassigned> reassigned;
+};
+DirectoryDecision DecideSupervisorChange(const std::string& worker_id,
+                                         const std::string& previous_supervisor_id,
+                                         const std::string& new_supervisor_id,
+                                         const std::vector<v1::OversightTask>& open_tasks,
+                                         const common::v1::EventMeta& cause, absl::Time now);
 
 // The owner of a task for `trigger_owner` given the allocated worker: their supervisor, the
 // supervisor's line manager, or the worker; "" if unknown.

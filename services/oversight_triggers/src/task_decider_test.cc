@@ -198,3 +198,38 @@ TEST_F(DecideTest, S6ChildAndFamilyAssessmentOpensCheckpointsAtWorkingDays10And2
 
 }  // namespace
 }  // namespace oversight::triggers
+
+namespace oversight::triggers {
+namespace {
+
+TEST(DecideSupervisorChangeTest, AssignsUnownedAndMovesTheOldSupervisorsTasksOnly) {
+  auto task = [](const char* id, const char* worker, const char* owner) {
+    v1::OversightTask t;
+    t.set_task_id(id);
+    t.set_child_id(std::string("child-") + id);
+    t.set_worker_id(worker);
+    t.set_owner_id(owner);
+    t.set_status(v1::TASK_STATUS_REQUESTED);
+    return t;
+  };
+  common::v1::EventMeta cause;
+  cause.set_event_id("hr-1");
+  cause.set_authority_id("devon");
+  const std::vector<v1::OversightTask> open = {
+      task("a", "worker-1", ""),           // unowned: assigned
+      task("b", "worker-1", "manager-1"),  // the old supervisor's: moved
+      task("c", "worker-1", "head-1"),     // a line manager's drift task: kept
+      task("d", "worker-2", ""),           // another worker's: untouched
+  };
+  DirectoryDecision decision = DecideSupervisorChange("worker-1", "manager-1", "manager-9", open,
+                                                      cause, absl::FromUnixSeconds(0));
+  ASSERT_EQ(decision.reassigned.size(), 2u);
+  EXPECT_EQ(decision.reassigned[0].task_id(), "a");
+  EXPECT_EQ(decision.reassigned[1].task_id(), "b");
+  EXPECT_EQ(decision.reassigned[1].previous_owner_id(), "manager-1");
+  for (const auto& t : decision.upserts)
+    EXPECT_EQ(t.owner_id(), "manager-9");
+}
+
+}  // namespace
+}  // namespace oversight::triggers

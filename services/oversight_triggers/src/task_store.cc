@@ -100,6 +100,14 @@ absl::StatusOr<redis::ChangeSet> TaskStore::ToChange(const std::string& authorit
                {"HSET", ChildKey(authority, child.child_id), "worker_id", child.worker_id,
                 "team_id", child.team_id, "case_type", child.case_type, "risk", child.risk,
                 "closed", child.closed ? "1" : "0"});
+  if (!child.worker_id.empty()) {
+    const std::string children = WorkerKey(authority, child.worker_id) + ":children";
+    change.Write(children, {child.closed ? "SREM" : "SADD", children, child.child_id});
+  }
+  if (!decision.previous_worker_id.empty() && decision.previous_worker_id != child.worker_id) {
+    const std::string children = WorkerKey(authority, decision.previous_worker_id) + ":children";
+    change.Write(children, {"SREM", children, child.child_id});
+  }
   for (const auto& task : decision.upserts) {
     const std::string due = std::to_string(task.due_at().seconds());
     change.Write(TaskKey(authority, task.task_id()),
@@ -135,21 +143,64 @@ absl::StatusOr<redis::ChangeSet> TaskStore::ToChange(const std::string& authorit
   return change;
 }
 
-redis::ChangeSet TaskStore::DirectoryChange(const std::string& authority,
-                                            const google::protobuf::Message& event) const {
+absl::StatusOr<redis::ChangeSet> TaskStore::DirectoryChange(const std::string& authority,
+                                                            const google::protobuf::Message& event,
+                                                            const common::v1::EventMeta& meta,
+                                                            absl::Time now) {
   redis::ChangeSet change;
+  std::string worker_id;
+  std::string new_supervisor;
   if (const auto* joined = dynamic_cast<const workforce::v1::WorkerJoined*>(&event)) {
-    const std::string key = WorkerKey(authority, joined->worker_id());
+    worker_id = joined->worker_id();
+    new_supervisor = joined->supervisor_id();
+    const std::string key = WorkerKey(authority, worker_id);
     change.Write(key, {"HSET", key, "supervisor_id", joined->supervisor_id(), "team_id",
                        joined->team_id(), "left", "0"});
   } else if (const auto* changed = dynamic_cast<const workforce::v1::SupervisorChanged*>(&event)) {
-    const std::string key = WorkerKey(authority, changed->worker_id());
+    worker_id = changed->worker_id();
+    new_supervisor = changed->supervisor_id();
+    const std::string key = WorkerKey(authority, worker_id);
     change.Write(key, {"HSET", key, "supervisor_id", changed->supervisor_id()});
     if (!changed->team_id().empty())
       change.Write(key, {"HSET", key, "team_id", changed->team_id()});
   } else if (const auto* left = dynamic_cast<const workforce::v1::WorkerLeft*>(&event)) {
     const std::string key = WorkerKey(authority, left->worker_id());
     change.Write(key, {"HSET", key, "left", "1"});
+    return change;
+  } else {
+    return change;
+  }
+
+  // Open tasks of the worker's children that may need their owner set or changed.
+  WorkerEntry before;
+  const bool known = RedisDirectory(connection_, authority).Find(worker_id, before);
+  auto children = connection_.Command({"SMEMBERS", WorkerKey(authority, worker_id) + ":children"},
+                                      redis::Idempotency::kIdempotent);
+  if (!children.ok()) return children.status();
+  std::vector<v1::OversightTask> open;
+  for (const auto& child : children->elements()) {
+    auto context = LoadContext(authority, child.str());
+    if (!context.ok()) return context.status();
+    open.insert(open.end(), context->open_tasks.begin(), context->open_tasks.end());
+  }
+  DirectoryDecision decision = DecideSupervisorChange(worker_id, known ? before.supervisor_id : "",
+                                                      new_supervisor, open, meta, now);
+  for (const auto& task : decision.upserts) {
+    const std::string due = std::to_string(task.due_at().seconds());
+    change.Write(TaskKey(authority, task.task_id()),
+                 {"SET", TaskKey(authority, task.task_id()), task.SerializeAsString()});
+    change.Write(OwnerKey(authority, task.owner_id()),
+                 {"ZADD", OwnerKey(authority, task.owner_id()), due, task.task_id()});
+  }
+  for (const auto& reassigned : decision.reassigned) {
+    if (!reassigned.previous_owner_id().empty()) {
+      change.Write(
+          OwnerKey(authority, reassigned.previous_owner_id()),
+          {"ZREM", OwnerKey(authority, reassigned.previous_owner_id()), reassigned.task_id()});
+    }
+    if (auto s = EmitEvent(change, tasks_topic_, reassigned.child_id(), reassigned); !s.ok()) {
+      return s;
+    }
   }
   return change;
 }

@@ -8,6 +8,7 @@
 //   ovs:{A}:trg:owner:<worker>         sorted set of task ids owned, by due time
 //   ovs:{A}:trg:team:<team>            sorted set of task ids of the team, by due time
 //   ovs:{A}:trg:worker:<worker>        hash: supervisor_id, team_id, left (the directory)
+//   ovs:{A}:trg:worker:<worker>:children  set of child ids allocated to the worker
 #pragma once
 
 #include <string>
@@ -40,9 +41,13 @@ class TaskStore {
   absl::StatusOr<redis::ChangeSet> ToChange(const std::string& authority,
                                             const Decision& decision) const;
 
-  // The change a workforce event makes to the directory (empty for events it ignores).
-  redis::ChangeSet DirectoryChange(const std::string& authority,
-                                   const google::protobuf::Message& event) const;
+  // The change a workforce event makes to the directory (empty for events it ignores), plus
+  // the reassignment of open tasks when a worker's supervisor becomes known or changes
+  // (DecideSupervisorChange). Reads the directory and the worker's children first.
+  absl::StatusOr<redis::ChangeSet> DirectoryChange(const std::string& authority,
+                                                   const google::protobuf::Message& event,
+                                                   const common::v1::EventMeta& meta,
+                                                   absl::Time now);
 
   // One task, NOT_FOUND if unknown.
   absl::StatusOr<v1::OversightTask> GetTask(const std::string& authority,

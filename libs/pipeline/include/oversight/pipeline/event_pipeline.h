@@ -1,0 +1,86 @@
+// The event pipeline of a service: its Kafka producer, its at-least-once consumers, its Redis
+// connections and the relay of its outbox, all built from configuration and run as ServiceHost
+// workers, so a service's main only says which topics it consumes with which handler.
+//
+// Configuration keys (env OVERSIGHT_<KEY>, see runtime::Config):
+//   kafka.bootstrap_servers    required, "host:port[,...]"
+//   kafka.properties.*         passed to librdkafka (security.protocol, sasl.*, ssl.* ...)
+//   kafka.group_id             default "oversight-<service>"
+//   kafka.create_topics        default true: create missing topics with the admin API
+//   kafka.topic_partitions     default 6, for topics it creates
+//   kafka.replication_factor   default 1
+//   topics.<name>              topic name overrides, e.g. topics.case_events
+//   redis.host / redis.port / redis.password / redis.db    default 127.0.0.1:6379
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "oversight/kafka/consumer.h"
+#include "oversight/kafka/producer.h"
+#include "oversight/redis/connection.h"
+#include "oversight/redis/connection_pool.h"
+#include "oversight/runtime/service_host.h"
+
+namespace oversight::pipeline {
+
+// Builds a consumer's handler once its worker thread has a Redis connection of its own.
+using HandlerFactory = std::function<kafka::MessageHandler(redis::Connection& connection)>;
+
+// Owned by main; must outlive host.Run(). Not thread-safe while being set up (main thread);
+// producer() and redis_pool() are thread-safe afterwards.
+class EventPipeline {
+ public:
+  // Reads the configuration (errors are recorded in the host's Config, reported by Validate).
+  EventPipeline(runtime::ServiceHost& host, std::string service);
+  ~EventPipeline();
+
+  // The topic configured under topics.<name>, or `default_topic`.
+  std::string Topic(std::string_view name, std::string_view default_topic) const;
+
+  // Checks the configuration first (INVALID_ARGUMENT listing every problem recorded so far,
+  // the runtime's and the service's). Then creates the producer and, when kafka.create_topics is
+  // on, the topics this service touches (every Topic() asked for so far plus the dead-letter
+  // topic). A broker without the admin API (the embedded broker) is logged and tolerated; other
+  // failures are returned.
+  absl::Status Start();
+
+  // The producer (after Start). Thread-safe.
+  kafka::Producer& producer();
+  // Connections for gRPC handlers. Thread-safe.
+  redis::ConnectionPool& redis_pool() { return *pool_; }
+  const redis::ConnectionOptions& redis_options() const { return redis_options_; }
+
+  // Adds a worker that consumes `topics` in this service's consumer group: offsets are stored
+  // only after the handler returned Processed (or its dead letter was delivered); on shutdown it
+  // finishes the record in hand, commits and leaves the group.
+  void Consume(std::string worker_name, std::vector<std::string> topics, HandlerFactory factory);
+
+  // Adds a worker relaying this service's outbox streams (every authority) to Kafka; a record
+  // is deleted from its stream only after the broker acknowledged it.
+  void RelayOutbox();
+
+ private:
+  runtime::ServiceHost& host_;
+  std::string service_;
+  kafka::ClientConfig kafka_;
+  std::string group_id_;
+  bool create_topics_ = true;
+  int partitions_ = 6;
+  int replication_ = 1;
+  redis::ConnectionOptions redis_options_;
+  std::unique_ptr<redis::ConnectionPool> pool_;
+  std::unique_ptr<kafka::Producer> producer_;
+  mutable std::vector<std::string> topics_;
+  std::string dead_letter_topic_;
+};
+
+// Logs why a service could not start and returns its exit code: 2 for configuration problems
+// (INVALID_ARGUMENT, NOT_FOUND of a configured file), 1 otherwise. For main():
+//   if (auto s = events.Start(); !s.ok()) return pipeline::StartupFailure(host, s);
+int StartupFailure(const runtime::ServiceHost& host, const absl::Status& status);
+
+}  // namespace oversight::pipeline

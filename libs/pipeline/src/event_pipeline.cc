@@ -1,0 +1,175 @@
+#include "oversight/pipeline/event_pipeline.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "oversight/kafka/admin.h"
+#include "oversight/kafka/topics.h"
+#include "oversight/redis/outbox.h"
+#include "oversight/redis/outbox_relay.h"
+
+namespace oversight::pipeline {
+namespace {
+
+// Counts relay outcomes into the service's registry.
+class RelayMetrics : public redis::OutboxRelayObserver {
+ public:
+  explicit RelayMetrics(prometheus::Registry& registry)
+      : pending_(prometheus::BuildGauge()
+                     .Name("oversight_outbox_pending")
+                     .Help("Outbox records waiting to be relayed to Kafka")
+                     .Register(registry)
+                     .Add({})),
+        relayed_(prometheus::BuildCounter()
+                     .Name("oversight_outbox_relayed_total")
+                     .Help("Outbox records published to Kafka and removed from the outbox")
+                     .Register(registry)
+                     .Add({})) {}
+  void OnPending(const std::string& key, int64_t pending) override {
+    std::lock_guard lock(mu_);
+    by_key_[key] = pending;
+    int64_t total = 0;
+    for (const auto& [k, v] : by_key_)
+      total += v;
+    pending_.Set(static_cast<double>(total));
+  }
+  void OnRelayed(const redis::OutboxRecord&) override { relayed_.Increment(); }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, int64_t> by_key_;
+  prometheus::Gauge& pending_;
+  prometheus::Counter& relayed_;
+};
+
+}  // namespace
+
+EventPipeline::EventPipeline(runtime::ServiceHost& host, std::string service)
+    : host_(host), service_(std::move(service)) {
+  const runtime::Config& config = host_.config();
+  kafka_.bootstrap_servers = config.RequireString("kafka.bootstrap_servers");
+  kafka_.client_id = "oversight-" + service_;
+  kafka_.properties = config.GetSubtree("kafka.properties");
+  group_id_ = config.GetString("kafka.group_id", "oversight-" + service_);
+  create_topics_ = config.GetBool("kafka.create_topics", true);
+  partitions_ = static_cast<int>(config.GetInt("kafka.topic_partitions", 6, 1, 10000));
+  replication_ = static_cast<int>(config.GetInt("kafka.replication_factor", 1, 1, 10));
+  redis_options_.host = config.GetString("redis.host", "127.0.0.1");
+  redis_options_.port = static_cast<int>(config.GetInt("redis.port", 6379, 1, 65535));
+  redis_options_.username = config.GetString("redis.username", "");
+  redis_options_.password = config.GetString("redis.password", "");
+  redis_options_.db = static_cast<int>(config.GetInt("redis.db", 0, 0, 15));
+  pool_ = std::make_unique<redis::ConnectionPool>(redis_options_);
+  dead_letter_topic_ = Topic("dead_letters", kafka::kDeadLettersTopic);
+}
+
+EventPipeline::~EventPipeline() = default;
+
+std::string EventPipeline::Topic(std::string_view name, std::string_view default_topic) const {
+  std::string topic = host_.config().GetString("topics." + std::string(name), default_topic);
+  if (std::find(topics_.begin(), topics_.end(), topic) == topics_.end()) topics_.push_back(topic);
+  return topic;
+}
+
+absl::Status EventPipeline::Start() {
+  if (auto valid = host_.config().Validate(); !valid.ok()) return valid;
+  kafka::ProducerConfig producer_config;
+  producer_config.client = kafka_;
+  // Well under the relay's lease (15 s) / 3, so a slow publish never lets another relay in.
+  producer_config.message_timeout = absl::Seconds(4);
+  auto producer = kafka::Producer::Create(producer_config);
+  if (!producer.ok()) return producer.status();
+  producer_ = *std::move(producer);
+
+  if (create_topics_) {
+    std::vector<kafka::TopicSpec> specs;
+    for (const auto& topic : topics_)
+      specs.push_back({topic, partitions_, replication_});
+    absl::Status created = kafka::Admin::EnsureTopics(kafka_, specs, absl::Seconds(30));
+    if (absl::IsUnavailable(created)) {
+      host_.logger().Warn("topics not created (no admin API on this broker?)",
+                          {{"error", std::string(created.message())}});
+    } else if (!created.ok()) {
+      return created;
+    } else {
+      host_.logger().Info("topics ready", {{"topics", topics_}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+kafka::Producer& EventPipeline::producer() {
+  return *producer_;
+}
+
+void EventPipeline::Consume(std::string worker_name, std::vector<std::string> topics,
+                            HandlerFactory factory) {
+  host_.AddWorker(worker_name, [this, worker_name, topics = std::move(topics),
+                                factory = std::move(factory)](std::stop_token stop) {
+    kafka::ConsumerConfig config;
+    config.client = kafka_;
+    config.group_id = group_id_;
+    config.topics = topics;
+    config.dead_letter_topic = dead_letter_topic_;
+    config.dead_letter_producer = producer_.get();
+    config.metrics = &host_.metrics_registry();
+    const runtime::Logger& logger = host_.logger();
+    config.on_error = [&logger, worker_name](const absl::Status& status) {
+      logger.Warn("consumer error",
+                  {{"worker", worker_name}, {"error", std::string(status.message())}});
+    };
+    auto consumer = kafka::Consumer::Create(std::move(config));
+    if (!consumer.ok()) {
+      logger.Error("consumer not created",
+                   {{"worker", worker_name}, {"error", std::string(consumer.status().message())}});
+      host_.RequestShutdown();
+      return;
+    }
+    redis::Connection connection(redis_options_);
+    kafka::MessageHandler handler = factory(connection);
+    absl::Status finished = (*consumer)->Run(handler, stop);
+    if (!finished.ok()) {
+      logger.Error("consumer stopped with an error",
+                   {{"worker", worker_name}, {"error", std::string(finished.message())}});
+    } else {
+      logger.Info("consumer stopped, offsets committed", {{"worker", worker_name}});
+    }
+  });
+}
+
+void EventPipeline::RelayOutbox() {
+  host_.AddWorker("outbox-relay", [this](std::stop_token stop) {
+    redis::OutboxRelayOptions options;
+    options.discover_pattern = redis::OutboxKeyPattern(service_);
+    options.discover_interval = absl::Seconds(1);
+    options.poll_interval = absl::Milliseconds(20);
+    RelayMetrics metrics(host_.metrics_registry());
+    redis::OutboxRelay relay(
+        redis_options_, options,
+        [this](const redis::OutboxRecord& record) -> absl::Status {
+          kafka::OutboundMessage message;
+          message.topic = record.topic;
+          message.key = record.key;
+          message.value = record.value;
+          for (const auto& [name, value] : record.headers)
+            message.headers.Add(name, value);
+          auto delivered = producer_->ProduceAndWait(std::move(message), absl::Seconds(5));
+          return delivered.status();
+        },
+        &metrics);
+    relay.Run(stop);
+  });
+}
+
+int StartupFailure(const runtime::ServiceHost& host, const absl::Status& status) {
+  host.logger().Error("cannot start", {{"error", std::string(status.message())},
+                                       {"code", absl::StatusCodeToString(status.code())}});
+  return absl::IsInvalidArgument(status) || absl::IsNotFound(status) ? 2 : 1;
+}
+
+}  // namespace oversight::pipeline
