@@ -439,6 +439,17 @@ cmd_rootfs() {
       head -20 "${WORK}/run.txt"
     fi
   done
+  set +e
+  env -i "${chroot_bin}" --userspec=10001:10001 "${tree}" /usr/bin/oversight-health-probe 127.0.0.1:9 --timeout 0.5 \
+    >"${WORK}/run.txt" 2>&1
+  rc=$?
+  set -e
+  if ((rc == 2)) && grep -q "DEADLINE_EXCEEDED\|UNAVAILABLE" "${WORK}/run.txt"; then
+    ok "oversight-health-probe runs inside the image tree as uid 10001 (nothing on :9 -> exit 2)"
+  else
+    bad "oversight-health-probe does not run inside the image tree (exit ${rc})"
+    head -20 "${WORK}/run.txt"
+  fi
   if env -i "${chroot_bin}" --userspec=10001:10001 "${tree}" /usr/bin/oversight-import --help >"${WORK}/run.txt" 2>&1 &&
     grep -q "usage: oversight-import" "${WORK}/run.txt"; then
     ok "oversight-import runs inside the image tree as uid 10001"
@@ -509,7 +520,13 @@ cmd_live_metrics() {
   bootstrap="$(cat "${WORK}/bootstrap")"
   smtp_port="$(free_port)" # nothing listens: the metric families exist before any delivery
 
-  local -A service_pid=() metrics_url=()
+  local probe
+  probe="$(find "${build_dir}/tools" -type f -name oversight-health-probe -perm -u+x -print -quit)"
+  [[ -n "${probe}" ]] || {
+    echo "validate-deploy.sh: oversight-health-probe not built in ${build_dir}" >&2
+    exit 1
+  }
+  local -A service_pid=() metrics_url=() grpc_target=()
   local name bin grpc_port metrics_port
   for name in scheduling recording oversight-triggers notifications; do
     bin="$(find "${build_dir}/services" -type f -name "oversight-${name}" -perm -u+x -print -quit)"
@@ -532,6 +549,18 @@ cmd_live_metrics() {
     service_pid[${name}]=$!
     LIVE_PIDS+=($!)
     metrics_url[${name}]="http://127.0.0.1:${metrics_port}/metrics"
+    grpc_target[${name}]="127.0.0.1:${grpc_port}"
+  done
+
+  # Health first, as the kubelet would (this is also the first RPC each service counts).
+  for name in "${!grpc_target[@]}"; do
+    if wait_for 60 "${probe}" "${grpc_target[${name}]}" --timeout 2; then
+      ok "oversight-${name} answers grpc.health.v1 SERVING"
+    else
+      bad "oversight-${name} is not SERVING on grpc.health.v1 within 60 s"
+      "${probe}" "${grpc_target[${name}]}" --timeout 2 || true
+      tail -20 "${WORK}/${name}.log"
+    fi
   done
 
   local sources=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Assemble the runtime image's whole root filesystem from a finished build: the four service
-# binaries and oversight-import, exactly the shared libraries they load (their ldd closure and the dynamic loader), the
+# binaries, oversight-import and oversight-health-probe, exactly the shared libraries they load (their ldd closure and the dynamic loader), the
 # policy data, CA certificates, time-zone data, a passwd/group with the non-root user, and the
 # copyright files of the Debian packages the libraries come from. No shell, no package manager.
 #
@@ -11,8 +11,9 @@
 set -euo pipefail
 
 SERVICES=(oversight-scheduling oversight-recording oversight-oversight-triggers oversight-notifications)
-# Command-line tools shipped beside the services (statutory-returns import, run as a Job).
-CLI_TOOLS=(oversight-import)
+# Command-line tools shipped beside the services: statutory-returns import (run as a Job) and
+# the grpc.health.v1 probe (compose health checks, `helm test`).
+CLI_TOOLS=(oversight-import oversight-health-probe)
 APP_UID=10001
 APP_GID=10001
 
