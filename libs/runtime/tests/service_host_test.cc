@@ -240,8 +240,11 @@ std::map<std::string, std::string> ChildEnv(const TempDir& dir) {
 TEST(ServiceHostProcessTest, SigtermGivesNotServingCleanWorkerStopAndExitZero) {
   TempDir dir;
   const std::string ports_file = dir.File("ports.json");
-  auto child = ChildProcess::Start({OVERSIGHT_RUNTIME_TEST_SERVICE, "--ports-file", ports_file},
-                                   ChildEnv(dir));
+  oversight::testing::ChildProcessOptions options;
+  options.argv = {OVERSIGHT_RUNTIME_TEST_SERVICE, "--ports-file", ports_file};
+  options.env = ChildEnv(dir);
+  options.log_path = dir.File("service.log");
+  auto child = ChildProcess::Start(options);
   ASSERT_TRUE(child.ok()) << child.status();
   ASSERT_TRUE((*child)->WaitForLine("\"msg\":\"serving\"", absl::Seconds(30)).ok())
       << (*child)->ReadLog();
@@ -282,7 +285,11 @@ TEST(ServiceHostProcessTest, BadConfigExitsTwoNamingKeysAndEnvVars) {
   auto env = ChildEnv(dir);
   env["OVERSIGHT_GRPC_PORT"] = "not-a-port";
   env["OVERSIGHT_RUNTIME_SHUTDOWN_GRACE"] = "soon";
-  auto child = ChildProcess::Start({OVERSIGHT_RUNTIME_TEST_SERVICE, "--bogus-flag"}, env);
+  oversight::testing::ChildProcessOptions options;
+  options.argv = {OVERSIGHT_RUNTIME_TEST_SERVICE, "--bogus-flag"};
+  options.env = env;
+  options.log_path = dir.File("service.log");
+  auto child = ChildProcess::Start(options);
   ASSERT_TRUE(child.ok()) << child.status();
   auto code = (*child)->Wait(absl::Seconds(30));
   ASSERT_TRUE(code.ok());
