@@ -32,6 +32,16 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 )lua";
 
+// Moves a malformed entry to "<outbox>:dead" (same slot) with the reason, atomically.
+constexpr char kDeadLetterLua[] = R"lua(
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+if #entries == 0 then return 0 end
+local fields = entries[1][2]
+redis.call('XADD', KEYS[2], '*', 'entry_id', ARGV[1], 'reason', ARGV[2], unpack(fields))
+redis.call('XDEL', KEYS[1], ARGV[1])
+return 1
+)lua";
+
 std::string LeaseKey(const std::string& outbox_key) {
   return outbox_key + ":lease";
 }
@@ -53,6 +63,10 @@ void InterruptibleWait(std::stop_token stop, absl::Duration d) {
 
 }  // namespace
 
+std::string DeadLetterKey(std::string_view outbox_key) {
+  return absl::StrCat(std::string(outbox_key), ":dead");
+}
+
 OutboxRelay::OutboxRelay(ConnectionOptions connection, OutboxRelayOptions options,
                          OutboxPublishFn publish, OutboxRelayObserver* observer)
     : connection_(std::move(connection)),
@@ -61,6 +75,7 @@ OutboxRelay::OutboxRelay(ConnectionOptions connection, OutboxRelayOptions option
       observer_(observer != nullptr ? observer : &default_observer_),
       acquire_script_(kAcquireLua),
       release_script_(kReleaseLua),
+      dead_letter_script_(kDeadLetterLua),
       keys_(options_.outbox_keys) {
   if (options_.owner_id.empty()) options_.owner_id = DefaultOwnerId();
   if (options_.batch_size < 1) options_.batch_size = 1;
@@ -126,9 +141,18 @@ absl::StatusOr<int64_t> OutboxRelay::RelayStream(const std::string& outbox_key) 
   for (const Reply& entry : batch->elements()) {
     absl::StatusOr<OutboxRecord> record = ParseOutboxEntry(outbox_key, entry);
     if (!record.ok()) {
-      // A malformed entry cannot ever be published; it would block the stream forever.
-      failure = record.status();
-      break;
+      // A malformed entry can never be published and would block the stream forever: park it
+      // in "<outbox>:dead" for a human, report it, and go on.
+      OutboxRecord bad;
+      bad.outbox_key = outbox_key;
+      if (entry.is_array() && !entry.elements().empty()) bad.entry_id = entry.elements()[0].str();
+      failed_total_.fetch_add(1);
+      observer_->OnPublishFailed(bad, record.status());
+      absl::StatusOr<Reply> parked = dead_letter_script_.Eval(
+          connection_, {outbox_key, DeadLetterKey(outbox_key)},
+          {bad.entry_id, std::string(record.status().message())}, Idempotency::kIdempotent);
+      if (!parked.ok()) return parked.status();
+      continue;
     }
     if (absl::Now() - renewed > options_.lease_ttl / 3) {
       absl::StatusOr<bool> still_held = AcquireLease(outbox_key);

@@ -129,6 +129,34 @@ TEST_F(OutboxRelayTest, FailedPublishKeepsTheEntryAndTheOrder) {
   EXPECT_EQ(Pending("la-1"), 0);
 }
 
+TEST_F(OutboxRelayTest, MalformedEntryIsParkedAndDoesNotBlockTheStream) {
+  const std::string outbox = OutboxKey("la-1", "svc");
+  Emit("la-1", {"1"});
+  ASSERT_TRUE(c_->Command({"XADD", outbox, "*", "key", "k", "value", "no topic"}).ok());
+  Emit("la-1", {"2"});
+  std::vector<std::string> published;
+  CountingObserver observer;
+  OutboxRelay relay(
+      server_->connection_options(), Options({outbox}),
+      [&](const OutboxRecord& record) {
+        published.push_back(record.value);
+        return absl::OkStatus();
+      },
+      &observer);
+  auto relayed = relay.RelayOnce();
+  ASSERT_TRUE(relayed.ok()) << relayed.status();
+  EXPECT_EQ(*relayed, 2);
+  EXPECT_EQ(published, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(observer.failed, 1);
+  EXPECT_EQ(Pending("la-1"), 0);
+  auto dead = c_->Command({"XRANGE", DeadLetterKey(outbox), "-", "+"});
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->elements().size(), 1u);
+  const std::string text = dead->elements()[0].DebugString();
+  EXPECT_NE(text.find("no topic"), std::string::npos) << text;
+  EXPECT_NE(text.find("reason"), std::string::npos) << text;
+}
+
 TEST_F(OutboxRelayTest, TwoRelaysNeverPublishTheSameEntryAtOnce) {
   const std::vector<std::string> keys = {OutboxKey("la-1", "svc"), OutboxKey("la-2", "svc")};
   std::mutex mu;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -59,11 +60,16 @@ struct OutboxRelayOptions {
   absl::Duration retry_max_backoff = absl::Seconds(10);
 };
 
+// Where the relay parks entries it cannot parse (no topic): "<outbox_key>:dead", same slot.
+std::string DeadLetterKey(std::string_view outbox_key);
+
 // Moves outbox records to the broker: for each stream whose lease it holds, reads the oldest
 // entries in order, hands each to `publish`, and XDELs it only after `publish` returned OK. A
 // failed publish stops that stream for this pass (so order is kept) and the entry is retried
 // after a backoff. Delivery is at least once: a crash between the broker's ack and XDEL
 // publishes that record again, so consumers de-duplicate by event id (as the outbox scripts do).
+// A malformed entry (written by something other than OutboxScript) is moved to
+// DeadLetterKey(outbox_key) and reported through OnPublishFailed, so it never blocks the stream.
 // Several relays (replicas) may run against the same streams: the lease keeps one publisher per
 // stream at a time.
 //
@@ -106,6 +112,7 @@ class OutboxRelay {
   OutboxRelayObserver default_observer_;
   Script acquire_script_;
   Script release_script_;
+  Script dead_letter_script_;
   std::vector<std::string> keys_;
   absl::Time next_discovery_ = absl::InfinitePast();
   std::atomic<int64_t> relayed_total_{0};
