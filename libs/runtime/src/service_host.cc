@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
@@ -21,12 +22,13 @@ namespace oversight::runtime {
 namespace {
 
 // Self-pipe for SIGTERM/SIGINT: the handler only writes a byte (async-signal-safe).
-int g_signal_pipe[2] = {-1, -1};
+std::atomic<int> g_signal_write_fd{-1};
 
 extern "C" void OnTerminationSignal(int sig) {
   const int saved = errno;
   const char byte = static_cast<char>(sig);
-  if (g_signal_pipe[1] >= 0) (void)!::write(g_signal_pipe[1], &byte, 1);
+  const int fd = g_signal_write_fd.load();
+  if (fd >= 0) (void)!::write(fd, &byte, 1);
   errno = saved;
 }
 
@@ -177,23 +179,31 @@ int ServiceHost::Run() {
     logger_->Warn("auth.required is false: every caller is anonymous");
   }
 
-  // Signals: SIGTERM/SIGINT -> shutdown, via a self-pipe read by a thread.
-  if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) {
+  // Signals: SIGTERM/SIGINT -> shutdown, via a self-pipe read by a thread. Only one running
+  // host per process owns the signals (others, e.g. in tests, stop via RequestShutdown()).
+  int signal_pipe[2] = {-1, -1};
+  if (::pipe2(signal_pipe, O_CLOEXEC) != 0) {
     logger_->Error("cannot create the signal pipe", {{"errno", errno}});
     return finish(1);
   }
-  struct sigaction action {};
-  action.sa_handler = OnTerminationSignal;
-  sigemptyset(&action.sa_mask);
-  struct sigaction old_term {
-  }, old_int{};
-  ::sigaction(SIGTERM, &action, &old_term);
-  ::sigaction(SIGINT, &action, &old_int);
-  std::thread signal_thread([this] {
+  int expected = -1;
+  const bool owns_signals = g_signal_write_fd.compare_exchange_strong(expected, signal_pipe[1]);
+  struct sigaction old_term {};
+  struct sigaction old_int {};
+  if (owns_signals) {
+    struct sigaction action {};
+    action.sa_handler = OnTerminationSignal;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGTERM, &action, &old_term);
+    ::sigaction(SIGINT, &action, &old_int);
+  } else {
+    logger_->Warn("another ServiceHost in this process handles SIGTERM/SIGINT");
+  }
+  std::thread signal_thread([this, read_fd = signal_pipe[0]] {
     char byte = 0;
     ssize_t n;
     do {
-      n = ::read(g_signal_pipe[0], &byte, 1);
+      n = ::read(read_fd, &byte, 1);
     } while (n < 0 && errno == EINTR);
     if (n == 1 && byte != 0) {
       logger_->Info("signal received", {{"signal", static_cast<int>(byte)}});
@@ -201,14 +211,16 @@ int ServiceHost::Run() {
     }
   });
   auto restore_signals = [&] {
-    ::sigaction(SIGTERM, &old_term, nullptr);
-    ::sigaction(SIGINT, &old_int, nullptr);
+    if (owns_signals) {
+      ::sigaction(SIGTERM, &old_term, nullptr);
+      ::sigaction(SIGINT, &old_int, nullptr);
+      g_signal_write_fd.store(-1);
+    }
     const char zero = 0;
-    (void)!::write(g_signal_pipe[1], &zero, 1);  // wakes the thread if no signal came
+    (void)!::write(signal_pipe[1], &zero, 1);  // wakes the thread if no signal came
     signal_thread.join();
-    ::close(g_signal_pipe[0]);
-    ::close(g_signal_pipe[1]);
-    g_signal_pipe[0] = g_signal_pipe[1] = -1;
+    ::close(signal_pipe[0]);
+    ::close(signal_pipe[1]);
   };
 
   absl::StatusOr<int> bound_metrics = metrics_.Serve(metrics_bind, metrics_port);

@@ -229,6 +229,27 @@ TEST(ServiceHostTest, MutualTlsFromConfiguration) {
   runner.join();
 }
 
+TEST(ServiceHostTest, TwoHostsInOneProcess) {
+  std::ostringstream logs_a, logs_b;
+  ServiceHost a("host-a", TestConfig("system"), &logs_a);
+  ServiceHost b("host-b", TestConfig("system"), &logs_b);
+  int code_a = -1, code_b = -1;
+  std::thread run_a([&] { code_a = a.Run(); });
+  ASSERT_TRUE(a.WaitUntilServing(absl::Seconds(20))) << logs_a.str();
+  std::thread run_b([&] { code_b = b.Run(); });
+  ASSERT_TRUE(b.WaitUntilServing(absl::Seconds(20))) << logs_b.str();
+  EXPECT_NE(a.grpc_port(), b.grpc_port());
+  EXPECT_EQ(*test::HealthCheck(a.grpc_port()), "SERVING");
+  EXPECT_EQ(*test::HealthCheck(b.grpc_port()), "SERVING");
+  EXPECT_THAT(logs_b.str(), HasSubstr("another ServiceHost in this process handles SIGTERM"));
+  b.RequestShutdown();
+  run_b.join();
+  a.RequestShutdown();
+  run_a.join();
+  EXPECT_EQ(code_a, 0);
+  EXPECT_EQ(code_b, 0);
+}
+
 // --- as a child process ---
 
 std::map<std::string, std::string> ChildEnv(const TempDir& dir) {

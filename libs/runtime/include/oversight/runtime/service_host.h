@@ -52,6 +52,7 @@ class ClockControlService;
 // and return 0. A worker that returns before being asked to stop is logged as an error and
 // shuts the service down with exit code 1 (the orchestrator restarts it).
 //
+// Several hosts may run in one process (tests); only the first running one handles signals.
 // Thread-safety: configure (AddGrpcService, AddWorker) from one thread before Run(); accessors
 // are safe from any thread; RequestShutdown() from any thread (not from a signal handler).
 class ServiceHost {
