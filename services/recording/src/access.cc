@@ -1,0 +1,268 @@
+#include "access.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+
+namespace oversight::recording {
+namespace {
+
+bool Contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool Active(absl::Time expiry, absl::Time now) {
+  return now < expiry;
+}
+
+std::string When(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+// The rule (id and readers) in force for a record class.
+struct ClassRule {
+  std::string rule_id;
+  std::vector<std::string> readers;
+  bool from_pack = false;
+};
+
+ClassRule RuleFor(const policy::Pack& pack, const std::string& record_class) {
+  for (const auto& rule : pack.access) {
+    if (rule.record == record_class) return {rule.rule_id, rule.readers, true};
+  }
+  return {record_class == "worker" ? "H16" : "S14", DefaultReaders(record_class), false};
+}
+
+// Managers the record's parties report to, through the chain: the supervisor and everyone above
+// the supervisor or a supervisee.
+std::vector<std::string> ManagersOf(const RecordParties& record, const Relationships& rel) {
+  std::vector<std::string> managers{record.supervisor_id};
+  auto add = [&](const std::string& worker) {
+    for (const auto& m : LineManagerChain(rel, worker))
+      if (!Contains(managers, m)) managers.push_back(m);
+  };
+  add(record.supervisor_id);
+  for (const auto& s : record.supervisee_ids)
+    add(s);
+  return managers;
+}
+
+// The covering grant of `subject` for one of `managers`, if active: the manager covered.
+std::string CoveredManager(const std::string& subject, const std::vector<std::string>& managers,
+                           const Relationships& rel, absl::Time now) {
+  auto it = rel.covering.find(subject);
+  if (it == rel.covering.end()) return "";
+  for (const auto& [manager, expiry] : it->second) {
+    if (Contains(managers, manager) && Active(expiry, now)) return manager;
+  }
+  return "";
+}
+
+// The reader classes `principal` holds for this record (beyond parties and the chain), each with
+// a short explanation; and notes on near misses (an expired grant) for the refusal reason.
+struct Classes {
+  std::vector<std::pair<std::string, std::string>> held;
+  std::vector<std::string> notes;
+};
+
+Classes ClassesOf(const runtime::Principal& p, const RecordParties& record,
+                  const Relationships& rel, absl::Time now) {
+  Classes c;
+  const std::string covered = CoveredManager(p.subject, ManagersOf(record, rel), rel, now);
+  if (!covered.empty()) c.held.push_back({"covering_manager", "covering " + covered});
+  if (p.HasRole("senior_manager")) c.held.push_back({"senior_manager", "role senior_manager"});
+  if (p.HasRole("quality_assurance") || p.HasRole("performance_and_qa")) {
+    c.held.push_back({"quality_assurance_officer", "role quality_assurance"});
+    c.held.push_back({"performance_and_qa", "role quality_assurance"});
+  }
+  if (p.HasRole("investigating_officer")) {
+    c.held.push_back({"investigating_officer", "role investigating_officer"});
+    c.held.push_back({"investigation_officer", "role investigating_officer"});
+  }
+  if (p.HasRole("inspector")) {
+    auto it = rel.inspector_until.find(p.subject);
+    if (it != rel.inspector_until.end() && Active(it->second, now)) {
+      const std::string why = "inspector grant until " + When(it->second);
+      c.held.push_back({"inspector", why});
+      c.held.push_back({"ofsted_inspector", why});
+    } else if (it != rel.inspector_until.end()) {
+      c.notes.push_back("inspector grant expired " + When(it->second));
+    } else {
+      c.notes.push_back("role inspector without an inspector grant");
+    }
+  }
+  if (p.HasRole("workforce_development")) {
+    c.held.push_back({"workforce_development", "role workforce_development"});
+  }
+  if (p.HasRole("regulator")) c.held.push_back({"regulator", "role regulator"});
+  if (auto it = rel.child_file.find(p.subject); it != rel.child_file.end()) {
+    for (const auto& child : record.child_ids) {
+      auto grant = it->second.find(child);
+      if (grant == it->second.end()) continue;
+      if (Active(grant->second, now)) {
+        c.held.push_back({"child_file_access", "access to the file of child " + child});
+        break;
+      }
+      c.notes.push_back("access to the file of child " + child + " expired");
+    }
+  }
+  return c;
+}
+
+AccessDecision Deny(std::string reason) {
+  return {false, std::move(reason)};
+}
+AccessDecision Allow(std::string reason) {
+  return {true, std::move(reason)};
+}
+
+bool IsParty(const runtime::Principal& p, const RecordParties& record) {
+  return p.subject == record.supervisor_id || Contains(record.supervisee_ids, p.subject);
+}
+
+std::string InChain(const runtime::Principal& p, const RecordParties& record,
+                    const Relationships& rel) {
+  for (const auto& s : record.supervisee_ids) {
+    if (Contains(LineManagerChain(rel, s), p.subject)) return s;
+  }
+  if (Contains(LineManagerChain(rel, record.supervisor_id), p.subject)) return record.supervisor_id;
+  return "";
+}
+
+}  // namespace
+
+RecordParties PartiesOf(const v1::Record& record) {
+  RecordParties parties;
+  parties.record_id = record.record_id();
+  parties.authority_id = record.authority_id();
+  parties.kind = record.kind();
+  parties.supervisor_id = record.supervisor_id();
+  parties.supervisee_ids.assign(record.supervisee_ids().begin(), record.supervisee_ids().end());
+  for (const auto& child : record.children()) {
+    if (!Contains(parties.child_ids, child.child_id()))
+      parties.child_ids.push_back(child.child_id());
+  }
+  if (record.has_oversight() && !record.oversight().child_id().empty() &&
+      !Contains(parties.child_ids, record.oversight().child_id())) {
+    parties.child_ids.push_back(record.oversight().child_id());
+  }
+  return parties;
+}
+
+bool IsWorkerSpecific(const RecordParties& record) {
+  return record.kind != v1::RECORD_KIND_MANAGEMENT_OVERSIGHT || record.child_ids.empty();
+}
+
+bool IsChildSpecific(const RecordParties& record) {
+  return !record.child_ids.empty();
+}
+
+const std::vector<std::string>& DefaultReaders(const std::string& record_class) {
+  static const std::vector<std::string> kWorker = {"supervisor",
+                                                   "supervisee",
+                                                   "covering_manager",
+                                                   "senior_manager",
+                                                   "investigating_officer",
+                                                   "quality_assurance_officer",
+                                                   "inspector",
+                                                   "workforce_development"};
+  static const std::vector<std::string> kChild = {
+      "child_file_access", "covering_manager", "senior_manager",    "investigating_officer",
+      "inspector",         "regulator",        "performance_and_qa"};
+  return record_class == "child" ? kChild : kWorker;
+}
+
+std::vector<std::string> LineManagerChain(const Relationships& relationships,
+                                          const std::string& worker) {
+  std::vector<std::string> chain;
+  std::string current = worker;
+  for (int step = 0; step < 20; ++step) {
+    auto it = relationships.line_manager.find(current);
+    if (it == relationships.line_manager.end() || it->second.empty()) break;
+    if (it->second == worker || Contains(chain, it->second)) break;
+    chain.push_back(it->second);
+    current = it->second;
+  }
+  return chain;
+}
+
+AccessDecision DecideRead(const runtime::Principal& principal, const RecordParties& record,
+                          const Relationships& relationships, const policy::Pack& pack,
+                          absl::Time now) {
+  if (!principal.authority_id.empty() && principal.authority_id != record.authority_id) {
+    return Deny(absl::StrCat("H16/S14: the caller belongs to authority ", principal.authority_id,
+                             ", the record to ", record.authority_id));
+  }
+  if (principal.subject == record.supervisor_id) {
+    return Allow("H16/S14: party to the record (supervisor)");
+  }
+  if (Contains(record.supervisee_ids, principal.subject)) {
+    return Allow("H16/S14: party to the record (supervisee)");
+  }
+  if (const std::string below = InChain(principal, record, relationships); !below.empty()) {
+    return Allow(absl::StrCat("H16/S14: line manager chain of ", below));
+  }
+  const Classes classes = ClassesOf(principal, record, relationships, now);
+  std::vector<std::pair<std::string, ClassRule>> rules;
+  if (IsWorkerSpecific(record)) rules.push_back({"worker", RuleFor(pack, "worker")});
+  if (IsChildSpecific(record)) rules.push_back({"child", RuleFor(pack, "child")});
+  for (const auto& [record_class, rule] : rules) {
+    for (const auto& [reader, why] : classes.held) {
+      if (!Contains(rule.readers, reader)) continue;
+      return Allow(absl::StrCat(rule.rule_id, ": ", reader, " may read ", record_class,
+                                "-specific records (", why, ")",
+                                rule.from_pack ? "" : " [default list; the pack sets none]"));
+    }
+  }
+  std::vector<std::string> cited;
+  for (const auto& [record_class, rule] : rules)
+    cited.push_back(absl::StrCat(rule.rule_id, " (", record_class, ": ",
+                                 absl::StrJoin(rule.readers, ", "), ")"));
+  std::string reason = absl::StrCat(principal.subject,
+                                    " is not a party, not in the line-manager chain and holds "
+                                    "no reader class listed by ",
+                                    absl::StrJoin(cited, "; "));
+  if (!classes.notes.empty()) absl::StrAppend(&reason, "; ", absl::StrJoin(classes.notes, "; "));
+  return Deny(reason);
+}
+
+AccessDecision DecideWrite(const runtime::Principal& principal, const RecordParties& record,
+                           WriteKind kind, const Relationships& relationships, absl::Time now) {
+  if (!principal.authority_id.empty() && principal.authority_id != record.authority_id) {
+    return Deny(absl::StrCat("H16/S14: the caller belongs to authority ", principal.authority_id,
+                             ", the record to ", record.authority_id));
+  }
+  const bool supervisor = principal.subject == record.supervisor_id;
+  const bool party = IsParty(principal, record);
+  const std::string covered =
+      CoveredManager(principal.subject, {record.supervisor_id}, relationships, now);
+  switch (kind) {
+    case WriteKind::kCreate:
+    case WriteKind::kEdit:
+    case WriteKind::kCirculate:
+      if (supervisor) return Allow("H16/S14: the supervisor writes the record");
+      if (!covered.empty()) return Allow("H16/S14: covering the supervisor " + covered);
+      return Deny(absl::StrCat("only the supervisor (", record.supervisor_id,
+                               ") or a manager covering their absence writes this record"));
+    case WriteKind::kAmend:
+      if (party) return Allow("H16/S14: party to the record corrects it by amendment");
+      if (!covered.empty()) return Allow("H16/S14: covering the supervisor " + covered);
+      return Deny("only a party to the record (or a manager covering the supervisor) amends it");
+    case WriteKind::kSign:
+    case WriteKind::kDisagree:
+      if (party) return Allow("H16/S14: party to the record");
+      return Deny(absl::StrCat(principal.subject, " is not a party to record ", record.record_id,
+                               "; only the supervisor and the supervisee(s) sign or disagree"));
+    case WriteKind::kCompleteAction:
+      if (party) return Allow("H16/S14: party to the record");
+      if (!InChain(principal, record, relationships).empty()) {
+        return Allow("H16/S14: line manager chain");
+      }
+      return Deny("only a party to the record or their line manager completes its actions");
+  }
+  return Deny("unknown write");
+}
+
+}  // namespace oversight::recording

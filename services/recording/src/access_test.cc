@@ -1,0 +1,168 @@
+// The access decision: one table row per rule of H16 (Havering) and S14 (Stoke-on-Trent), plus
+// the default lists for packs without access rules (Devon) and the write rules.
+#include "access.h"
+
+#include <gtest/gtest.h>
+
+#include "oversight/authorities/authorities.h"
+#include "test_records.h"
+
+namespace oversight::recording {
+namespace {
+
+using testing::Utc;
+
+const absl::Time kNow = Utc("2026-03-10T09:00:00Z");
+
+class AccessTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto registry = authorities::AuthorityRegistry::Load(policy::DefaultPackDir(),
+                                                         policy::DefaultCalendarPath(),
+                                                         {"devon", "havering", "stoke-on-trent"});
+    ASSERT_TRUE(registry.ok()) << registry.status();
+    registry_ = std::move(*registry).release();
+  }
+  static const policy::Pack& Pack(const char* id) { return registry_->Find(id)->pack; }
+
+  static Relationships Rel() {
+    Relationships rel;
+    rel.line_manager["worker-1"] = "manager-1";
+    rel.line_manager["worker-2"] = "manager-2";
+    rel.line_manager["manager-1"] = "head-1";
+    rel.line_manager["head-1"] = "director-1";
+    rel.covering["manager-3"]["manager-1"] = Utc("2026-04-01T00:00:00Z");
+    rel.covering["manager-4"]["manager-1"] = Utc("2026-03-01T00:00:00Z");  // ended
+    rel.inspector_until["ofsted-1"] = Utc("2026-03-20T00:00:00Z");
+    rel.inspector_until["ofsted-2"] = Utc("2026-03-09T00:00:00Z");  // expired yesterday
+    rel.child_file["worker-9"]["child-1"] = absl::InfiniteFuture();
+    return rel;
+  }
+
+  static inline authorities::AuthorityRegistry* registry_ = nullptr;
+};
+
+runtime::Principal Who(const char* subject, std::vector<std::string> roles = {},
+                       const char* authority = "") {
+  runtime::Principal p;
+  p.subject = subject;
+  p.roles = std::move(roles);
+  p.authority_id = authority;
+  return p;
+}
+
+struct Row {
+  const char* name;
+  runtime::Principal principal;
+  const char* record;  // "personal" or "case" or "oversight"
+  const char* authority;
+  bool allowed;
+  const char* reason_contains;
+};
+
+TEST_F(AccessTest, ReadRulesOneRowPerRule) {
+  const std::vector<Row> rows = {
+      {"supervisee (party)", Who("worker-1"), "personal", "havering", true, "supervisee"},
+      {"supervisor (party)", Who("manager-1"), "personal", "havering", true, "supervisor"},
+      {"another worker cannot read personal supervision", Who("worker-2"), "personal", "havering",
+       false, "H16"},
+      {"another team's manager cannot", Who("manager-2"), "personal", "havering", false, "H16"},
+      {"line manager chain (head)", Who("head-1"), "personal", "havering", true,
+       "line manager chain"},
+      {"line manager chain (director)", Who("director-1"), "personal", "havering", true,
+       "line manager chain"},
+      {"covering manager, Stoke lists them", Who("manager-3"), "personal", "stoke-on-trent", true,
+       "S14: covering_manager"},
+      {"covering manager, Havering H16 does not list them", Who("manager-3"), "personal",
+       "havering", false, "H16"},
+      {"covering grant ended", Who("manager-4"), "personal", "stoke-on-trent", false, "S14"},
+      {"senior manager (H16)", Who("sm-1", {"senior_manager"}), "personal", "havering", true,
+       "H16: senior_manager"},
+      {"QA officer (H16)", Who("qa-1", {"quality_assurance"}), "personal", "havering", true,
+       "H16: quality_assurance_officer"},
+      {"QA on Stoke worker records: not listed", Who("qa-1", {"quality_assurance"}), "personal",
+       "stoke-on-trent", false, "S14"},
+      {"investigating officer (S14)", Who("io-1", {"investigating_officer"}), "personal",
+       "stoke-on-trent", true, "investigating_officer"},
+      {"inspector with grant (H16)", Who("ofsted-1", {"inspector"}), "personal", "havering", true,
+       "ofsted_inspector"},
+      {"inspector grant expired", Who("ofsted-2", {"inspector"}), "personal", "havering", false,
+       "inspector grant expired"},
+      {"inspector role without grant", Who("ofsted-3", {"inspector"}), "personal", "havering",
+       false, "without an inspector grant"},
+      {"workforce development on worker records (H16)", Who("wd-1", {"workforce_development"}),
+       "personal", "havering", true, "workforce_development"},
+      {"workforce development on child oversight: not listed",
+       Who("wd-1", {"workforce_development"}), "oversight", "stoke-on-trent", false, "S14"},
+      {"child file access on case supervision (S14)", Who("worker-9"), "case", "stoke-on-trent",
+       true, "child_file_access"},
+      {"child file access does not open personal supervision", Who("worker-9"), "personal",
+       "stoke-on-trent", false, "S14"},
+      {"regulator on child records (S14)", Who("swe-1", {"regulator"}), "case", "stoke-on-trent",
+       true, "regulator"},
+      {"pack without access rules uses the H16 default", Who("sm-1", {"senior_manager"}),
+       "personal", "devon", true, "default list"},
+      {"other authority's token", Who("worker-1", {}, "havering"), "personal", "devon", false,
+       "authority"},
+  };
+  const Relationships rel = Rel();
+  for (const auto& row : rows) {
+    v1::Record record = std::string(row.record) == "personal" ? testing::PersonalSupervision()
+                        : std::string(row.record) == "case"   ? testing::CaseSupervision()
+                                                              : testing::Oversight();
+    record.set_authority_id(row.authority);
+    if (std::string(row.record) == "oversight") record.mutable_oversight()->set_child_id("child-1");
+    const auto decision =
+        DecideRead(row.principal, PartiesOf(record), rel, Pack(row.authority), kNow);
+    EXPECT_EQ(decision.allowed, row.allowed) << row.name << ": " << decision.reason;
+    EXPECT_NE(decision.reason.find(row.reason_contains), std::string::npos)
+        << row.name << ": " << decision.reason;
+  }
+}
+
+TEST_F(AccessTest, InspectorGrantExpiresWithTime) {
+  const auto parties = PartiesOf(testing::PersonalSupervision("havering"));
+  const auto p = Who("ofsted-1", {"inspector"});
+  EXPECT_TRUE(DecideRead(p, parties, Rel(), Pack("havering"), Utc("2026-03-19T23:59:59Z")).allowed);
+  EXPECT_FALSE(
+      DecideRead(p, parties, Rel(), Pack("havering"), Utc("2026-03-20T00:00:00Z")).allowed);
+}
+
+TEST_F(AccessTest, WriteRules) {
+  const auto parties = PartiesOf(testing::PersonalSupervision("stoke-on-trent"));
+  const Relationships rel = Rel();
+  struct W {
+    const char* who;
+    WriteKind kind;
+    bool allowed;
+  };
+  const std::vector<W> rows = {
+      {"manager-1", WriteKind::kCreate, true},
+      {"manager-3", WriteKind::kCreate, true},
+      {"worker-1", WriteKind::kCreate, false},
+      {"head-1", WriteKind::kCreate, false},
+      {"worker-1", WriteKind::kSign, true},
+      {"worker-2", WriteKind::kSign, false},
+      {"worker-1", WriteKind::kAmend, true},
+      {"worker-2", WriteKind::kAmend, false},
+      {"worker-1", WriteKind::kDisagree, true},
+      {"head-1", WriteKind::kCompleteAction, true},
+      {"worker-2", WriteKind::kCompleteAction, false},
+  };
+  for (const auto& row : rows) {
+    const auto d = DecideWrite(Who(row.who, {"senior_manager"}), parties, row.kind, rel, kNow);
+    EXPECT_EQ(d.allowed, row.allowed)
+        << row.who << " " << static_cast<int>(row.kind) << ": " << d.reason;
+  }
+}
+
+TEST(LineManagerChainTest, StopsAtCycles) {
+  Relationships rel;
+  rel.line_manager["a"] = "b";
+  rel.line_manager["b"] = "c";
+  rel.line_manager["c"] = "a";
+  EXPECT_EQ(LineManagerChain(rel, "a"), (std::vector<std::string>{"b", "c"}));
+}
+
+}  // namespace
+}  // namespace oversight::recording
