@@ -1,0 +1,677 @@
+#include "item_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "oversight/events/outbound.h"
+#include "oversight/kafka/event_record.h"
+#include "oversight/policy/period.h"
+#include "oversight/redis/outbox.h"
+
+namespace oversight::scheduling {
+namespace {
+
+using nlohmann::json;
+
+std::string Tag(const std::string& a) {
+  return "ovs:{" + a + "}:sch:";
+}
+std::string WorkerKey(const std::string& a, const std::string& id) {
+  return Tag(a) + "worker:" + id;
+}
+std::string ChildKey(const std::string& a, const std::string& id) {
+  return Tag(a) + "child:" + id;
+}
+std::string TaskKey(const std::string& a, const std::string& id) {
+  return Tag(a) + "task:" + id;
+}
+std::string CaseloadKey(const std::string& a, const std::string& w) {
+  return Tag(a) + "caseload:" + w;
+}
+std::string ItemsKey(const std::string& a, const std::string& subject) {
+  return Tag(a) + "items:" + subject;
+}
+std::string TasksOfKey(const std::string& a, const std::string& child) {
+  return Tag(a) + "tasks_of:" + child;
+}
+std::string DueKey(const std::string& a) {
+  return Tag(a) + "due";
+}
+std::string DueSupKey(const std::string& a, const std::string& s) {
+  return Tag(a) + "due:sup:" + s;
+}
+std::string DueTeamKey(const std::string& a, const std::string& t) {
+  return Tag(a) + "due:team:" + t;
+}
+
+// ---- records as JSON ----
+json Day(const std::optional<absl::CivilDay>& d) {
+  return d.has_value() ? json(policy::FormatDay(*d)) : json(nullptr);
+}
+std::optional<absl::CivilDay> Day(const json& j, const char* field) {
+  if (!j.contains(field) || j[field].is_null()) return std::nullopt;
+  auto d = policy::ParseDay(j[field].get<std::string>());
+  if (!d.ok()) return std::nullopt;
+  return *d;
+}
+
+std::string ToJson(const WorkerRecord& w) {
+  const auto& f = w.facts;
+  json absences = json::array();
+  for (const auto& a : f.absences) {
+    absences.push_back({{"reason", policy::AbsenceReasonName(a.reason)},
+                        {"party", policy::PartyName(a.party)},
+                        {"starts_on", policy::FormatDay(a.starts_on)},
+                        {"returned_on", Day(a.returned_on)}});
+  }
+  json j = {{"worker_id", f.worker_id},
+            {"team_id", f.team_id},
+            {"supervisor_id", f.supervisor_id},
+            {"role", f.role},
+            {"start_date", policy::FormatDay(f.start_date)},
+            {"asye_start", Day(f.asye_start)},
+            {"asye_completed", f.asye_completed},
+            {"probation_end", Day(f.probation_end)},
+            {"probation_completed", f.probation_completed},
+            {"fte", f.fte},
+            {"agency", f.agency},
+            {"supervisor_since", Day(f.supervisor_since)},
+            {"last_agreement_signed", Day(f.last_agreement_signed)},
+            {"last_personal_supervision", Day(f.last_personal_supervision)},
+            {"last_informal_supervision", Day(f.last_informal_supervision)},
+            {"last_observation", Day(f.last_observation)},
+            {"last_pdr", Day(f.last_pdr)},
+            {"last_appraisal", Day(f.last_appraisal)},
+            {"last_performance_conversation", Day(f.last_performance_conversation)},
+            {"last_mentoring", Day(f.last_mentoring)},
+            {"absences", absences},
+            {"left_on", Day(f.left_on)},
+            {"left_childrens_services", f.left_childrens_services},
+            {"joined", w.joined},
+            {"left", w.left}};
+  return j.dump();
+}
+
+WorkerRecord WorkerFromJson(const json& j) {
+  WorkerRecord w;
+  auto& f = w.facts;
+  f.worker_id = j.value("worker_id", "");
+  f.team_id = j.value("team_id", "");
+  f.supervisor_id = j.value("supervisor_id", "");
+  f.role = j.value("role", "");
+  f.start_date = Day(j, "start_date").value_or(absl::CivilDay());
+  f.asye_start = Day(j, "asye_start");
+  f.asye_completed = j.value("asye_completed", false);
+  f.probation_end = Day(j, "probation_end");
+  f.probation_completed = j.value("probation_completed", false);
+  f.fte = j.value("fte", 1.0);
+  f.agency = j.value("agency", false);
+  f.supervisor_since = Day(j, "supervisor_since");
+  f.last_agreement_signed = Day(j, "last_agreement_signed");
+  f.last_personal_supervision = Day(j, "last_personal_supervision");
+  f.last_informal_supervision = Day(j, "last_informal_supervision");
+  f.last_observation = Day(j, "last_observation");
+  f.last_pdr = Day(j, "last_pdr");
+  f.last_appraisal = Day(j, "last_appraisal");
+  f.last_performance_conversation = Day(j, "last_performance_conversation");
+  f.last_mentoring = Day(j, "last_mentoring");
+  for (const auto& a : j.value("absences", json::array())) {
+    policy::AbsenceFacts absence;
+    absence.reason =
+        policy::ParseAbsenceReason(a.value("reason", "")).value_or(policy::AbsenceReason::kOther);
+    absence.party = policy::ParseParty(a.value("party", "")).value_or(policy::Party::kSupervisee);
+    absence.starts_on = Day(a, "starts_on").value_or(absl::CivilDay());
+    absence.returned_on = Day(a, "returned_on");
+    f.absences.push_back(absence);
+  }
+  f.left_on = Day(j, "left_on");
+  f.left_childrens_services = j.value("left_childrens_services", false);
+  w.joined = j.value("joined", false);
+  w.left = j.value("left", false);
+  return w;
+}
+
+std::string ToJson(const ChildRecord& c) {
+  const auto& f = c.facts;
+  json j = {{"child_id", f.child_id},
+            {"worker_id", f.worker_id},
+            {"team_id", f.team_id},
+            {"case_type", policy::CaseTypeName(f.case_type)},
+            {"risk", policy::RiskLevelName(f.risk)},
+            {"placed_with_parents", f.placement.placed_with_parents},
+            {"long_term_matched", f.placement.long_term_matched},
+            {"stability_concern", f.placement.stability_concern},
+            {"in_care_proceedings", f.in_care_proceedings},
+            {"allocated_on", policy::FormatDay(f.allocated_on)},
+            {"last_case_discussion", Day(f.last_case_discussion)},
+            {"allocated", c.allocated},
+            {"closed", c.closed}};
+  return j.dump();
+}
+
+ChildRecord ChildFromJson(const json& j) {
+  ChildRecord c;
+  auto& f = c.facts;
+  f.child_id = j.value("child_id", "");
+  f.worker_id = j.value("worker_id", "");
+  f.team_id = j.value("team_id", "");
+  f.case_type =
+      policy::ParseCaseType(j.value("case_type", "")).value_or(policy::CaseType::kChildInNeed);
+  f.risk = policy::ParseRiskLevel(j.value("risk", "")).value_or(policy::RiskLevel::kStandard);
+  f.placement.placed_with_parents = j.value("placed_with_parents", false);
+  f.placement.long_term_matched = j.value("long_term_matched", false);
+  f.placement.stability_concern = j.value("stability_concern", false);
+  f.in_care_proceedings = j.value("in_care_proceedings", false);
+  f.allocated_on = Day(j, "allocated_on").value_or(absl::CivilDay());
+  f.last_case_discussion = Day(j, "last_case_discussion");
+  c.allocated = j.value("allocated", false);
+  c.closed = j.value("closed", false);
+  return c;
+}
+
+std::string ToJson(const TaskRecord& t) {
+  json j = {{"task_id", t.task_id},
+            {"child_id", t.child_id},
+            {"owner_id", t.owner_id},
+            {"worker_id", t.worker_id},
+            {"team_id", t.team_id},
+            {"rule_id", t.rule_id},
+            {"trigger_id", t.trigger_id},
+            {"description", t.description},
+            {"due_at", absl::ToUnixSeconds(t.due_at)},
+            {"open", t.open}};
+  return j.dump();
+}
+
+TaskRecord TaskFromJson(const json& j) {
+  TaskRecord t;
+  t.task_id = j.value("task_id", "");
+  t.child_id = j.value("child_id", "");
+  t.owner_id = j.value("owner_id", "");
+  t.worker_id = j.value("worker_id", "");
+  t.team_id = j.value("team_id", "");
+  t.rule_id = j.value("rule_id", "");
+  t.trigger_id = j.value("trigger_id", "");
+  t.description = j.value("description", "");
+  t.due_at = absl::FromUnixSeconds(j.value("due_at", int64_t{0}));
+  t.open = j.value("open", true);
+  return t;
+}
+
+absl::Status Parse(const redis::Reply& reply, json& out) {
+  out = json::parse(reply.str(), nullptr, /*allow_exceptions=*/false);
+  if (out.is_discarded()) return absl::InternalError("a stored scheduling record is not JSON");
+  return absl::OkStatus();
+}
+
+// ---- events ----
+std::string SubjectIdOf(const v1::DueItem& item) {
+  if (!item.child_id().empty() && item.kind() != v1::ITEM_KIND_OVERSIGHT_TASK) {
+    return item.child_id();
+  }
+  if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
+    return item.child_id();
+  }
+  return item.worker_id();
+}
+
+struct Record {
+  std::string topic, key, value;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+absl::StatusOr<Record> BuildRecord(const std::string& topic, const v1::DueItem& item,
+                                   const google::protobuf::Message& message) {
+  auto record =
+      kafka::MakeEventRecord(topic, SubjectIdOf(item), message, kafka::ContentType::kProtobuf);
+  if (!record.ok()) return record.status();
+  Record out{record->topic, record->key, record->value, {}};
+  for (const auto& h : record->headers)
+    out.headers.emplace_back(h.key, h.value);
+  return out;
+}
+
+common::v1::EventMeta MetaFor(const std::string& authority, const v1::DueItem& item,
+                              const std::string& discriminator, absl::Time occurred_at,
+                              const common::v1::EventMeta& cause, absl::Time now) {
+  common::v1::EventMeta meta = events::DerivedMeta(kServiceName, authority, SubjectIdOf(item),
+                                                   item.item_id(), discriminator, occurred_at, now);
+  meta.set_causation_id(cause.event_id());
+  return meta;
+}
+
+absl::StatusOr<Record> StageRecord(const std::string& topic, const std::string& authority,
+                                   const PlannedItem& planned, const StageTime& stage,
+                                   const common::v1::EventMeta& cause, absl::Time now) {
+  v1::DueItem item = planned.item;
+  item.set_stage(stage.stage);
+  item.set_escalation_level(stage.level);
+  item.set_critical(stage.stage == v1::STAGE_ESCALATED ||
+                    (stage.stage == v1::STAGE_OVERDUE && item.case_type() == "child_protection"));
+  const std::string discriminator =
+      absl::StrCat(item.due_at().seconds(), ":", v1::Stage_Name(stage.stage), ":", stage.level);
+  const common::v1::EventMeta meta = MetaFor(authority, item, discriminator, stage.at, cause, now);
+  switch (stage.stage) {
+    case v1::STAGE_DUE_SOON: {
+      v1::ItemDueSoon e;
+      *e.mutable_meta() = meta;
+      *e.mutable_item() = item;
+      return BuildRecord(topic, item, e);
+    }
+    case v1::STAGE_DUE: {
+      v1::ItemDue e;
+      *e.mutable_meta() = meta;
+      *e.mutable_item() = item;
+      return BuildRecord(topic, item, e);
+    }
+    case v1::STAGE_OVERDUE: {
+      v1::ItemOverdue e;
+      *e.mutable_meta() = meta;
+      *e.mutable_item() = item;
+      return BuildRecord(topic, item, e);
+    }
+    default: {
+      v1::ItemEscalated e;
+      *e.mutable_meta() = meta;
+      *e.mutable_item() = item;
+      e.set_escalate_to_id(planned.escalate_to_id);
+      return BuildRecord(topic, item, e);
+    }
+  }
+}
+
+void Emit(redis::ChangeSet& change, Record record) {
+  change.Emit(std::move(record.topic), std::move(record.key), std::move(record.value),
+              std::move(record.headers));
+}
+
+// Removes an item from every index it may be in (as stored before the change).
+void Unindex(redis::ChangeSet& change, const std::string& a, const v1::DueItem& item) {
+  const std::string& id = item.item_id();
+  change.Write(TimersKey(a), {"ZREM", TimersKey(a), id});
+  change.Write(DueKey(a), {"ZREM", DueKey(a), id});
+  if (!item.supervisor_id().empty()) {
+    change.Write(DueSupKey(a, item.supervisor_id()),
+                 {"ZREM", DueSupKey(a, item.supervisor_id()), id});
+  }
+  if (!item.team_id().empty()) {
+    change.Write(DueTeamKey(a, item.team_id()), {"ZREM", DueTeamKey(a, item.team_id()), id});
+  }
+}
+
+std::string SubjectKeyOf(const v1::DueItem& item) {
+  if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK) return "task:" + item.task_id();
+  if (item.kind() == v1::ITEM_KIND_CASE_DISCUSSION) return "child:" + item.child_id();
+  return "worker:" + item.worker_id();
+}
+
+// The Lua body of the timer claim (see the header comment of item_store.h).
+// KEYS[1] timers, KEYS[1+i] item hash i; ARGV[1] now (unix seconds), ARGV[1+i] item id i.
+constexpr char kClaimBody[] = R"lua(
+local now = tonumber(args[1])
+local fired = 0
+for i = 2, #keys do
+  local id = args[i]
+  local score = redis.call('ZSCORE', keys[1], id)
+  if score and tonumber(score) <= now then
+    local n = tonumber(redis.call('HGET', keys[i], 'next') or '-1')
+    local count = tonumber(redis.call('HGET', keys[i], 'n') or '0')
+    if n < 0 or n >= count then
+      redis.call('ZREM', keys[1], id)
+    else
+      while n + 1 < count and tonumber(redis.call('HGET', keys[i], 's' .. (n + 1) .. ':at')) <= now do
+        n = n + 1
+      end
+      local p = 's' .. n .. ':'
+      local f = redis.call('HMGET', keys[i], p .. 'topic', p .. 'key', p .. 'value', p .. 'h',
+                           p .. 'stage', p .. 'level')
+      ovs.emit(f[1], f[2], f[3], cjson.decode(f[4]))
+      redis.call('HSET', keys[i], 'next', n + 1, 'stage', f[5], 'level', f[6])
+      if n + 1 < count then
+        redis.call('ZADD', keys[1], redis.call('HGET', keys[i], 's' .. (n + 1) .. ':at'), id)
+      else
+        redis.call('ZREM', keys[1], id)
+      end
+      fired = fired + 1
+    end
+  end
+end
+return fired
+)lua";
+
+const redis::OutboxScript& ClaimScript() {
+  static const auto* script = new redis::OutboxScript(kClaimBody);
+  return *script;
+}
+
+}  // namespace
+
+std::string ItemKey(const std::string& a, const std::string& item_id) {
+  return Tag(a) + "item:" + item_id;
+}
+std::string TimersKey(const std::string& a) {
+  return Tag(a) + "timers";
+}
+
+absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subjects) {
+  std::vector<std::string> children = subjects.children;
+  if (!subjects.caseloads_of.empty()) {
+    redis::Pipeline caseloads;
+    for (const auto& w : subjects.caseloads_of)
+      caseloads.Add({"SMEMBERS", CaseloadKey(a, w)});
+    auto replies = connection_.Execute(caseloads, redis::Idempotency::kIdempotent);
+    if (!replies.ok()) return replies.status();
+    for (const auto& reply : *replies)
+      for (const auto& id : reply.elements())
+        children.push_back(id.str());
+  }
+  redis::Pipeline p;
+  for (const auto& id : subjects.workers)
+    p.Add({"GET", WorkerKey(a, id)});
+  for (const auto& id : children)
+    p.Add({"GET", ChildKey(a, id)});
+  for (const auto& id : subjects.tasks)
+    p.Add({"GET", TaskKey(a, id)});
+  State state;
+  if (p.size() == 0) return state;
+  auto replies = connection_.Execute(p, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  size_t i = 0;
+  json j;
+  for (const auto& id : subjects.workers) {
+    const auto& r = (*replies)[i++];
+    if (!r.is_string()) continue;
+    if (auto s = Parse(r, j); !s.ok()) return s;
+    state.workers[id] = WorkerFromJson(j);
+  }
+  for (const auto& id : children) {
+    const auto& r = (*replies)[i++];
+    if (!r.is_string()) continue;
+    if (auto s = Parse(r, j); !s.ok()) return s;
+    state.children[id] = ChildFromJson(j);
+  }
+  for (const auto& id : subjects.tasks) {
+    const auto& r = (*replies)[i++];
+    if (!r.is_string()) continue;
+    if (auto s = Parse(r, j); !s.ok()) return s;
+    state.tasks[id] = TaskFromJson(j);
+  }
+  return state;
+}
+
+absl::StatusOr<std::vector<v1::DueItem>> ItemStore::ItemsByIds(
+    const std::string& a, const std::vector<std::string>& ids) {
+  std::vector<v1::DueItem> items;
+  if (ids.empty()) return items;
+  redis::Pipeline p;
+  for (const auto& id : ids)
+    p.Add({"HMGET", ItemKey(a, id), "data", "stage", "level"});
+  auto replies = connection_.Execute(p, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (const auto& reply : *replies) {
+    const auto& f = reply.elements();
+    if (f.size() < 3 || !f[0].is_string()) continue;  // removed meanwhile
+    v1::DueItem item;
+    if (!item.ParseFromString(f[0].str())) return absl::InternalError("a stored item is corrupt");
+    if (f[1].is_string()) item.set_stage(static_cast<v1::Stage>(std::atoi(f[1].str().c_str())));
+    if (f[2].is_string()) item.set_escalation_level(std::atoi(f[2].str().c_str()));
+    item.set_critical(
+        item.stage() == v1::STAGE_ESCALATED ||
+        (item.stage() == v1::STAGE_OVERDUE && item.case_type() == "child_protection"));
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+absl::StatusOr<std::map<std::string, v1::DueItem>> ItemStore::ItemsOf(
+    const std::string& a, const std::string& subject_key) {
+  auto ids =
+      connection_.Command({"SMEMBERS", ItemsKey(a, subject_key)}, redis::Idempotency::kIdempotent);
+  if (!ids.ok()) return ids.status();
+  std::vector<std::string> list;
+  for (const auto& id : ids->elements())
+    list.push_back(id.str());
+  auto items = ItemsByIds(a, list);
+  if (!items.ok()) return items.status();
+  std::map<std::string, v1::DueItem> out;
+  for (auto& item : *items)
+    out[item.item_id()] = std::move(item);
+  return out;
+}
+
+absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
+    const std::string& a, const authorities::Authority& policy, const State& before,
+    const State& after, const std::map<std::string, v1::DueItem>& existing, const Changes& changes,
+    const common::v1::EventMeta& cause, absl::Time now) const {
+  redis::ChangeSet change;
+  for (const auto& [id, worker] : after.workers) {
+    change.Write(WorkerKey(a, id), {"SET", WorkerKey(a, id), ToJson(worker)});
+  }
+  for (const auto& [id, child] : after.children) {
+    change.Write(ChildKey(a, id), {"SET", ChildKey(a, id), ToJson(child)});
+    auto old = before.children.find(id);
+    if (old != before.children.end() && !old->second.facts.worker_id.empty() &&
+        (old->second.facts.worker_id != child.facts.worker_id || child.closed)) {
+      const std::string key = CaseloadKey(a, old->second.facts.worker_id);
+      change.Write(key, {"SREM", key, id});
+    }
+    if (!child.closed && !child.facts.worker_id.empty()) {
+      const std::string key = CaseloadKey(a, child.facts.worker_id);
+      change.Write(key, {"SADD", key, id});
+    }
+  }
+  for (const auto& [id, task] : after.tasks) {
+    change.Write(TaskKey(a, id), {"SET", TaskKey(a, id), ToJson(task)});
+  }
+
+  // Items that stop mattering: off every index, then their final event.
+  auto remove = [&](const v1::DueItem& item) {
+    Unindex(change, a, item);
+    change.Write(ItemKey(a, item.item_id()), {"DEL", ItemKey(a, item.item_id())});
+    const std::string subject = SubjectKeyOf(item);
+    change.Write(ItemsKey(a, subject), {"SREM", ItemsKey(a, subject), item.item_id()});
+    if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
+      change.Write(TasksOfKey(a, item.child_id()),
+                   {"SREM", TasksOfKey(a, item.child_id()), item.item_id()});
+    }
+  };
+  for (const auto& item : changes.satisfied) {
+    v1::ItemSatisfied e;
+    v1::DueItem final_item = item;
+    final_item.set_stage(v1::STAGE_SATISFIED);
+    *e.mutable_meta() = MetaFor(a, final_item, absl::StrCat("satisfied:", item.due_at().seconds()),
+                                events::FromTimestamp(cause.occurred_at()), cause, now);
+    *e.mutable_item() = final_item;
+    e.set_by_event_id(cause.event_id());
+    auto record = BuildRecord(schedule_topic_, final_item, e);
+    if (!record.ok()) return record.status();
+    Emit(change, *std::move(record));
+    remove(item);
+  }
+  for (const auto& item : changes.cancelled) {
+    v1::ItemCancelled e;
+    v1::DueItem final_item = item;
+    final_item.set_stage(v1::STAGE_CANCELLED);
+    *e.mutable_meta() = MetaFor(a, final_item, absl::StrCat("cancelled:", item.due_at().seconds()),
+                                events::FromTimestamp(cause.occurred_at()), cause, now);
+    *e.mutable_item() = final_item;
+    e.set_reason(changes.cancel_reason.empty() ? "no_longer_required" : changes.cancel_reason);
+    auto record = BuildRecord(schedule_topic_, final_item, e);
+    if (!record.ok()) return record.status();
+    Emit(change, *std::move(record));
+    remove(item);
+  }
+
+  for (const auto& planned : changes.upserts) {
+    const v1::DueItem& item = planned.item;
+    const std::string id = item.item_id();
+    const std::string key = ItemKey(a, id);
+    if (auto old = existing.find(id); old != existing.end()) Unindex(change, a, old->second);
+    change.Write(key, {"DEL", key});
+    const auto stages = StagesOf(item, policy.pack, *policy.calendar, now);
+    std::vector<std::string> hset = {"HSET",        key,
+                                     "data",        CanonicalBytes(item),
+                                     "escalate_to", planned.escalate_to_id,
+                                     "stage",       std::to_string(v1::STAGE_SCHEDULED),
+                                     "level",       "0",
+                                     "n",           std::to_string(stages.size()),
+                                     "next",        "0"};
+    for (size_t i = 0; i < stages.size(); ++i) {
+      auto record = StageRecord(schedule_topic_, a, planned, stages[i], cause, now);
+      if (!record.ok()) return record.status();
+      nlohmann::json headers = nlohmann::json::array();
+      for (const auto& [k, v] : record->headers) {
+        headers.push_back(k);
+        headers.push_back(v);
+      }
+      const std::string p = "s" + std::to_string(i) + ":";
+      for (auto field :
+           {std::make_pair("at", std::to_string(absl::ToUnixSeconds(stages[i].at))),
+            std::make_pair("stage", std::to_string(stages[i].stage)),
+            std::make_pair("level", std::to_string(stages[i].level)),
+            std::make_pair("topic", record->topic), std::make_pair("key", record->key),
+            std::make_pair("value", record->value), std::make_pair("h", headers.dump())}) {
+        hset.push_back(p + field.first);
+        hset.push_back(std::move(field.second));
+      }
+    }
+    change.Write(key, std::move(hset));
+    const std::string subject = planned.subject_key;
+    change.Write(ItemsKey(a, subject), {"SADD", ItemsKey(a, subject), id});
+    if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
+      change.Write(TasksOfKey(a, item.child_id()), {"SADD", TasksOfKey(a, item.child_id()), id});
+    }
+    if (!stages.empty()) {
+      change.Write(TimersKey(a),
+                   {"ZADD", TimersKey(a), std::to_string(absl::ToUnixSeconds(stages[0].at)), id});
+    }
+    if (item.has_due_at()) {
+      const std::string due = std::to_string(item.due_at().seconds());
+      change.Write(DueKey(a), {"ZADD", DueKey(a), due, id});
+      if (!item.supervisor_id().empty()) {
+        change.Write(DueSupKey(a, item.supervisor_id()),
+                     {"ZADD", DueSupKey(a, item.supervisor_id()), due, id});
+      }
+      if (!item.team_id().empty()) {
+        change.Write(DueTeamKey(a, item.team_id()),
+                     {"ZADD", DueTeamKey(a, item.team_id()), due, id});
+      }
+    }
+  }
+  return change;
+}
+
+absl::StatusOr<int> ItemStore::FireDue(const std::string& a, absl::Time now, int batch) {
+  const std::string seconds = std::to_string(absl::ToUnixSeconds(now));
+  int fired = 0;
+  for (;;) {
+    auto due = connection_.Command(
+        {"ZRANGEBYSCORE", TimersKey(a), "-inf", seconds, "LIMIT", "0", std::to_string(batch)},
+        redis::Idempotency::kIdempotent);
+    if (!due.ok()) return due.status();
+    if (due->elements().empty()) return fired;
+    std::vector<std::string> keys = {TimersKey(a)};
+    std::vector<std::string> args = {seconds};
+    for (const auto& id : due->elements()) {
+      keys.push_back(ItemKey(a, id.str()));
+      args.push_back(id.str());
+    }
+    auto result = ClaimScript().Run(connection_, a, kServiceName, "", keys, args);
+    if (!result.ok()) return result.status();
+    fired += static_cast<int>(result->value.integer());
+    if (static_cast<int>(due->elements().size()) < batch) return fired;
+  }
+}
+
+absl::StatusOr<v1::DueItem> ItemStore::GetItem(const std::string& a, const std::string& item_id) {
+  auto items = ItemsByIds(a, {item_id});
+  if (!items.ok()) return items.status();
+  if (items->empty()) {
+    return absl::NotFoundError(absl::StrCat("no item ", item_id, " in authority ", a));
+  }
+  return (*items)[0];
+}
+
+absl::StatusOr<v1::Schedule> ItemStore::WorkerSchedule(const std::string& a,
+                                                       const std::string& worker_id) {
+  auto items = ItemsOf(a, "worker:" + worker_id);
+  if (!items.ok()) return items.status();
+  v1::Schedule schedule;
+  for (auto& [id, item] : *items)
+    *schedule.add_items() = std::move(item);
+  return schedule;
+}
+
+absl::StatusOr<v1::Schedule> ItemStore::ChildSchedule(const std::string& a,
+                                                      const std::string& child_id) {
+  auto items = ItemsOf(a, "child:" + child_id);
+  if (!items.ok()) return items.status();
+  auto task_ids =
+      connection_.Command({"SMEMBERS", TasksOfKey(a, child_id)}, redis::Idempotency::kIdempotent);
+  if (!task_ids.ok()) return task_ids.status();
+  std::vector<std::string> ids;
+  for (const auto& id : task_ids->elements())
+    ids.push_back(id.str());
+  auto tasks = ItemsByIds(a, ids);
+  if (!tasks.ok()) return tasks.status();
+  v1::Schedule schedule;
+  for (auto& [id, item] : *items)
+    *schedule.add_items() = std::move(item);
+  for (auto& item : *tasks)
+    *schedule.add_items() = std::move(item);
+  return schedule;
+}
+
+absl::StatusOr<v1::ListDueItemsResponse> ItemStore::ListDue(const v1::ListDueItemsRequest& request,
+                                                            absl::Time now) {
+  const std::string& a = request.authority_id();
+  const std::string index = !request.supervisor_id().empty() ? DueSupKey(a, request.supervisor_id())
+                            : !request.team_id().empty()     ? DueTeamKey(a, request.team_id())
+                                                             : DueKey(a);
+  const std::string from =
+      request.has_window_start() ? std::to_string(request.window_start().seconds()) : "-inf";
+  const std::string to =
+      request.has_window_end() ? std::to_string(request.window_end().seconds()) : "+inf";
+  const int page_size =
+      request.page().page_size() <= 0 ? 50 : std::min(request.page().page_size(), 500);
+  size_t offset = 0;
+  if (!request.page().page_token().empty()) {
+    offset = std::strtoull(request.page().page_token().c_str(), nullptr, 10);
+  }
+  auto ids =
+      connection_.Command({"ZRANGEBYSCORE", index, from, to}, redis::Idempotency::kIdempotent);
+  if (!ids.ok()) return ids.status();
+  std::vector<std::string> list;
+  for (const auto& id : ids->elements())
+    list.push_back(id.str());
+  auto items = ItemsByIds(a, list);
+  if (!items.ok()) return items.status();
+  v1::ListDueItemsResponse response;
+  size_t matched = 0;
+  for (auto& item : *items) {
+    if (request.overdue_only() && events::FromTimestamp(item.due_at()) >= now) continue;
+    if (matched++ < offset) continue;
+    if (response.items_size() == page_size) {
+      response.mutable_page()->set_next_page_token(std::to_string(offset + page_size));
+      break;
+    }
+    *response.add_items() = std::move(item);
+  }
+  return response;
+}
+
+std::string StoreDirectory::SupervisorOf(const std::string& worker_id) const {
+  if (auto it = state_.workers.find(worker_id); it != state_.workers.end()) {
+    return it->second.facts.supervisor_id;
+  }
+  auto reply = connection_.Command({"GET", WorkerKey(authority_, worker_id)},
+                                   redis::Idempotency::kIdempotent);
+  if (!reply.ok() || !reply->is_string()) return "";
+  json j = json::parse(reply->str(), nullptr, false);
+  if (j.is_discarded()) return "";
+  return j.value("supervisor_id", "");
+}
+
+}  // namespace oversight::scheduling
