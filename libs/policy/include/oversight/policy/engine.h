@@ -52,7 +52,10 @@ struct RequiredOversight {
 // Computes due dates for one authority. Holds references: the pack and the calendar must
 // outlive the engine. All methods are const and thread-safe; none has side effects.
 // Methods return NOT_FOUND when the pack has no rule for the item (the authority does not
-// schedule it), INVALID_ARGUMENT for facts that make no sense (e.g. a session before a start).
+// schedule it), FAILED_PRECONDITION when the item does not apply to these facts (a leaver's
+// personal supervision, mentoring for a worker not in ASYE), INVALID_ARGUMENT for impossible
+// facts (FTE above 1.0). Dates before the start or allocation are ignored (the later anchor wins).
+// Nothing is modified on failure; results are values owned by the caller.
 class Engine {
  public:
   Engine(const Pack& pack, const WorkingCalendar& calendar) : pack_(pack), calendar_(calendar) {}
