@@ -1,0 +1,71 @@
+// The whole system for an end-to-end test: a real redis-server (AOF on), a Kafka broker (the
+// real Apache Kafka of the ctest fixture, or the embedded broker), topic names unique to the
+// test, and any of the four services started as processes configured for them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "oversight/e2e/service_process.h"
+#include "oversight/kafka/producer.h"
+#include "oversight/kafka/testing/test_broker.h"
+#include "oversight/redis/testing/redis_server.h"
+
+namespace oversight::e2e {
+
+// The four services by their binary names.
+inline constexpr char kTriggers[] = "oversight-triggers";
+inline constexpr char kNotifications[] = "notifications";
+inline constexpr char kScheduling[] = "scheduling";
+inline constexpr char kRecording[] = "recording";
+
+// The HS256 secret the services verify tokens with in tests.
+inline constexpr char kTestJwtSecret[] = "e2e-test-secret-that-is-long-enough";
+
+// Not thread-safe; the test's main thread owns it.
+class System {
+ public:
+  // Starts Redis and connects to (or starts) the broker; services are started separately.
+  static absl::StatusOr<std::unique_ptr<System>> Create(kafka::testing::BrokerKind broker);
+
+  // The topic the services use for `name` ("case_events", "tasks", ...): unique to this System.
+  std::string Topic(const std::string& name) const;
+
+  // Starts one service (kTriggers, kNotifications, kScheduling, kRecording) with the common
+  // configuration plus `extra_env`, and waits until it is SERVING.
+  absl::StatusOr<ServiceProcess*> StartService(const std::string& service,
+                                               std::map<std::string, std::string> extra_env = {});
+  ServiceProcess* service(const std::string& name) const;
+
+  // Publishes an event as a case or HR system would (CloudEvents headers from its meta),
+  // encoded as protobuf or JSON, keyed by `key`; waits for the broker's acknowledgement.
+  absl::Status Publish(const std::string& topic_name, const std::string& key,
+                       const google::protobuf::Message& event, bool json = false);
+  // Publishes raw bytes with the given headers (for malformed input).
+  absl::Status PublishRaw(const std::string& topic_name, const std::string& key,
+                          const std::string& value,
+                          const std::vector<std::pair<std::string, std::string>>& headers);
+
+  // A bearer token for `subject` with `roles`, signed with kTestJwtSecret.
+  static std::string Token(const std::string& subject, std::vector<std::string> roles = {});
+
+  kafka::testing::TestBroker& broker() { return *broker_; }
+  redis::testing::RedisServer& redis() { return *redis_; }
+  kafka::Producer& producer() { return *producer_; }
+
+ private:
+  System() = default;
+  std::map<std::string, std::string> CommonEnv(const std::string& service) const;
+
+  std::unique_ptr<redis::testing::RedisServer> redis_;
+  std::unique_ptr<kafka::testing::TestBroker> broker_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::string prefix_;
+  std::map<std::string, std::unique_ptr<ServiceProcess>> services_;
+};
+
+}  // namespace oversight::e2e
