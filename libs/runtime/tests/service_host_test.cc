@@ -264,6 +264,7 @@ TEST(ServiceHostProcessTest, SigtermGivesNotServingCleanWorkerStopAndExitZero) {
   oversight::testing::ChildProcessOptions options;
   options.argv = {OVERSIGHT_RUNTIME_TEST_SERVICE, "--ports-file", ports_file};
   options.env = ChildEnv(dir);
+  options.env["OVERSIGHT_TEST_STOP_DELAY"] = "2s";  // the worker's in-flight work at SIGTERM
   options.log_path = dir.File("service.log");
   auto child = ChildProcess::Start(options);
   ASSERT_TRUE(child.ok()) << child.status();
@@ -280,6 +281,14 @@ TEST(ServiceHostProcessTest, SigtermGivesNotServingCleanWorkerStopAndExitZero) {
   ASSERT_TRUE(metrics.ok()) << metrics.status();
 
   ASSERT_TRUE((*child)->Signal(SIGTERM).ok());
+  // While the worker finishes, the server still answers, and says NOT_SERVING.
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        auto health = test::HealthCheck(grpc_port);
+        return health.ok() && *health == "NOT_SERVING";
+      },
+      absl::Seconds(2), absl::Milliseconds(20)))
+      << (*child)->ReadLog();
   auto code = (*child)->Wait(absl::Seconds(30));
   ASSERT_TRUE(code.ok()) << code.status() << (*child)->ReadLog();
   EXPECT_EQ(*code, 0) << (*child)->ReadLog();
