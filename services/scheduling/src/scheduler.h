@@ -1,0 +1,42 @@
+// The scheduling use cases over Redis: apply one inbound event (load the records it names, let
+// the planner decide, store the result atomically with its events) and fire due timers. Used by
+// the Kafka handler, the timer worker and the tests; no Kafka here.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "item_store.h"
+#include "oversight/authorities/authorities.h"
+#include "oversight/redis/outbox.h"
+#include "oversight/runtime/clock.h"
+#include "planner.h"
+
+namespace oversight::scheduling {
+
+// Not thread-safe (its store's connection is not): one per thread.
+class Scheduler {
+ public:
+  Scheduler(const authorities::AuthorityRegistry& authorities, ItemStore& store,
+            const runtime::Clock& clock)
+      : authorities_(authorities), store_(store), clock_(clock) {}
+
+  // Applies an event that passed the inbound contract checks (a workforce, case, supervision
+  // or task event with its meta). Everything it changes - records, items, timers, satisfied and
+  // cancelled events - is written in one script guarded by meta.event_id, so a redelivered
+  // event changes nothing (the result says duplicate). Events scheduling ignores change
+  // nothing. NOT_FOUND for an authority this deployment does not serve; UNAVAILABLE when Redis
+  // is down (nothing written).
+  absl::StatusOr<redis::OutboxResult> Handle(const google::protobuf::Message& event,
+                                             const common::v1::EventMeta& meta);
+
+  // Fires every timer due at the clock's now, for every authority served; returns how many
+  // stages fired. Safe to run on several replicas at once.
+  absl::StatusOr<int> FireDue();
+
+ private:
+  const authorities::AuthorityRegistry& authorities_;
+  ItemStore& store_;
+  const runtime::Clock& clock_;
+};
+
+}  // namespace oversight::scheduling

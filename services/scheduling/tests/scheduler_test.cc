@@ -1,0 +1,344 @@
+// The scheduling use cases against a real redis-server: events in, items, timers and schedule
+// events (read from the outbox stream) out, on a manual clock. Dates are hand-computed from the
+// Devon pack (D2 induction weekly, scheduling: reminder 5 working days, escalation when overdue
+// by 5 working days).
+#include "scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/events/outbound.h"
+#include "oversight/kafka/topics.h"
+#include "oversight/recording/v1/supervision_events.pb.h"
+#include "oversight/redis/testing/redis_server.h"
+#include "oversight/triggers/v1/tasks.pb.h"
+#include "oversight/workforce/v1/workforce_events.pb.h"
+
+namespace oversight::scheduling {
+namespace {
+
+namespace wf = ::oversight::workforce::v1;
+namespace cases = ::oversight::cases::v1;
+namespace rec = ::oversight::recording::v1;
+namespace trg = ::oversight::triggers::v1;
+
+// One schedule event read back from the outbox.
+struct Published {
+  std::string type;  // ce_type
+  std::string event_id;
+  v1::DueItem item;
+  std::string extra;  // escalate_to_id, by_event_id or reason
+};
+
+class SchedulerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto server = redis::testing::RedisServer::Launch();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    auto registry = authorities::AuthorityRegistry::Load(policy::DefaultPackDir(),
+                                                         policy::DefaultCalendarPath(), {"devon"});
+    ASSERT_TRUE(registry.ok()) << registry.status();
+    registry_ = registry->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete registry_;
+  }
+
+  void SetUp() override {
+    auto connection = redis::Connection::Connect(server_->connection_options());
+    ASSERT_TRUE(connection.ok()) << connection.status();
+    connection_ = std::move(*connection);
+    ASSERT_TRUE(connection_->Command({"FLUSHALL"}).ok());
+    store_ = std::make_unique<ItemStore>(*connection_, std::string(kafka::kScheduleEventsTopic));
+    scheduler_ = std::make_unique<Scheduler>(*registry_, *store_, clock_);
+  }
+
+  const policy::WorkingCalendar& Calendar() const { return *registry_->Find("devon")->calendar; }
+  absl::Time Start(int y, int m, int d) const {
+    return absl::FromCivil(absl::CivilDay(y, m, d), Calendar().zone());
+  }
+  absl::Time Noon(int y, int m, int d) const { return Start(y, m, d) + absl::Hours(12); }
+  absl::Time EndOf(int y, int m, int d) const {
+    return Calendar().EndOfDay(absl::CivilDay(y, m, d));
+  }
+
+  template <typename Event>
+  absl::StatusOr<redis::OutboxResult> Feed(Event event, const std::string& id, absl::Time at) {
+    event.mutable_meta()->set_event_id(id);
+    event.mutable_meta()->set_authority_id("devon");
+    events::ToTimestamp(at, event.mutable_meta()->mutable_occurred_at());
+    clock_.Set(at);
+    return scheduler_->Handle(event, event.meta());
+  }
+
+  void Join(const std::string& worker, const std::string& supervisor, absl::CivilDay start) {
+    wf::WorkerJoined e;
+    e.set_worker_id(worker);
+    e.set_supervisor_id(supervisor);
+    e.set_team_id("team-a");
+    e.mutable_start_date()->set_year(static_cast<int>(start.year()));
+    e.mutable_start_date()->set_month(start.month());
+    e.mutable_start_date()->set_day(start.day());
+    auto r = Feed(e, "join-" + worker, Noon(start.year(), start.month(), start.day()));
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+
+  // Every schedule event in the outbox so far, in order.
+  std::vector<Published> Outbox() {
+    std::vector<Published> out;
+    auto entries =
+        connection_->Command({"XRANGE", redis::OutboxKey("devon", kServiceName), "-", "+"});
+    EXPECT_TRUE(entries.ok()) << entries.status();
+    for (const auto& entry : entries->elements()) {
+      auto record = redis::ParseOutboxEntry(redis::OutboxKey("devon", kServiceName), entry);
+      EXPECT_TRUE(record.ok()) << record.status();
+      Published p;
+      for (const auto& [k, v] : record->headers)
+        if (k == "ce_type") p.type = v;
+      auto decode = [&](auto message) {
+        EXPECT_TRUE(message.ParseFromString(record->value));
+        p.item = message.item();
+        p.event_id = message.meta().event_id();
+        return message;
+      };
+      if (p.type == "oversight.scheduling.v1.ItemEscalated") {
+        p.extra = decode(v1::ItemEscalated()).escalate_to_id();
+      } else if (p.type == "oversight.scheduling.v1.ItemSatisfied") {
+        p.extra = decode(v1::ItemSatisfied()).by_event_id();
+      } else if (p.type == "oversight.scheduling.v1.ItemCancelled") {
+        p.extra = decode(v1::ItemCancelled()).reason();
+      } else if (p.type == "oversight.scheduling.v1.ItemDueSoon") {
+        decode(v1::ItemDueSoon());
+      } else if (p.type == "oversight.scheduling.v1.ItemDue") {
+        decode(v1::ItemDue());
+      } else if (p.type == "oversight.scheduling.v1.ItemOverdue") {
+        decode(v1::ItemOverdue());
+      }
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+  std::vector<Published> OutboxFor(const std::string& item_id) {
+    std::vector<Published> out;
+    for (auto& p : Outbox())
+      if (p.item.item_id() == item_id) out.push_back(p);
+    return out;
+  }
+  int FireAt(absl::Time at) {
+    clock_.Set(at);
+    auto fired = scheduler_->FireDue();
+    EXPECT_TRUE(fired.ok()) << fired.status();
+    return fired.value_or(-1);
+  }
+
+  static redis::testing::RedisServer* server_;
+  static authorities::AuthorityRegistry* registry_;
+  runtime::ManualClock clock_{absl::UnixEpoch()};
+  std::unique_ptr<redis::Connection> connection_;
+  std::unique_ptr<ItemStore> store_;
+  std::unique_ptr<Scheduler> scheduler_;
+};
+redis::testing::RedisServer* SchedulerTest::server_ = nullptr;
+authorities::AuthorityRegistry* SchedulerTest::registry_ = nullptr;
+
+TEST_F(SchedulerTest, PersonalSupervisionStagesFireOnceEachOnTheClock) {
+  Join("manager-1", "head-1", absl::CivilDay(2024, 1, 8));
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  const std::string ps = "personal_supervision:worker-1";
+  auto item = store_->GetItem("devon", ps);
+  ASSERT_TRUE(item.ok()) << item.status();
+  // D2: induction weekly: Mon 6 Jan + 7 days = Mon 13 Jan 2025.
+  EXPECT_EQ(events::FromTimestamp(item->due_at()), EndOf(2025, 1, 13));
+  EXPECT_EQ(item->explanation().rule_id(), "D2");
+
+  // Due soon: 5 working days before Mon 13 Jan is Mon 6 Jan, already begun when planned at
+  // noon on 6 Jan, so it fires on the first pass.
+  EXPECT_GE(FireAt(Noon(2025, 1, 6)), 1);
+  EXPECT_EQ(FireAt(Noon(2025, 1, 6)), 0);  // nothing twice
+  FireAt(Start(2025, 1, 13) - absl::Seconds(1));
+  FireAt(Start(2025, 1, 13));  // due: start of 13 Jan
+  FireAt(Start(2025, 1, 14));  // overdue: the second after 13 Jan 23:59:59
+  FireAt(Start(2025, 1, 21) - absl::Seconds(1));
+  FireAt(Start(2025, 1, 21));  // escalation: overdue by 5 working days = end of Mon 20 Jan
+  FireAt(Start(2025, 3, 1));
+  auto events = OutboxFor(ps);
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].type, "oversight.scheduling.v1.ItemDueSoon");
+  EXPECT_EQ(events[1].type, "oversight.scheduling.v1.ItemDue");
+  EXPECT_EQ(events[2].type, "oversight.scheduling.v1.ItemOverdue");
+  EXPECT_EQ(events[3].type, "oversight.scheduling.v1.ItemEscalated");
+  EXPECT_EQ(events[3].extra, "head-1");  // the supervisor's line manager
+  EXPECT_EQ(events[3].item.escalation_level(), 1);
+  EXPECT_TRUE(events[3].item.critical());
+  std::set<std::string> ids;
+  for (const auto& e : events)
+    ids.insert(e.event_id);
+  EXPECT_EQ(ids.size(), 4u);
+  auto after = store_->GetItem("devon", ps);
+  EXPECT_EQ(after->stage(), v1::STAGE_ESCALATED);
+}
+
+TEST_F(SchedulerTest, SessionHeldSatisfiesAndRestartsTheClockOnceEvenIfRedelivered) {
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  rec::SessionHeld held;
+  held.set_record_id("rec-1");
+  held.set_kind(rec::RECORD_KIND_PERSONAL_SUPERVISION);
+  held.set_supervisor_id("manager-1");
+  held.add_supervisee_ids("worker-1");
+  events::ToTimestamp(Noon(2025, 1, 10), held.mutable_held_at());
+  auto first = Feed(held, "held-1", Noon(2025, 1, 10));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = Feed(held, "held-1", Noon(2025, 1, 10));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate);
+
+  const std::string ps = "personal_supervision:worker-1";
+  auto events = OutboxFor(ps);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "oversight.scheduling.v1.ItemSatisfied");
+  EXPECT_EQ(events[0].extra, "held-1");
+  EXPECT_EQ(events::FromTimestamp(events[0].item.due_at()), EndOf(2025, 1, 13));
+  // D2: from the session on Fri 10 Jan: 17 Jan 2025.
+  auto item = store_->GetItem("devon", ps);
+  EXPECT_EQ(events::FromTimestamp(item->due_at()), EndOf(2025, 1, 17));
+  EXPECT_EQ(item->stage(), v1::STAGE_SCHEDULED);
+}
+
+TEST_F(SchedulerTest, RiskRaisedCaseClosedAndLeaverOnTheStoredSchedule) {
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  cases::CaseAllocated alloc;
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_team_id("team-a");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+  alloc.set_risk(common::v1::RISK_LEVEL_STANDARD);
+  ASSERT_TRUE(Feed(alloc, "alloc-1", Noon(2025, 3, 3)).ok());
+  const std::string cd = "case_discussion:child-1";
+  // D9: child in need, standard: 2 months from the allocation on 3 Mar = 3 May 2025.
+  EXPECT_EQ(events::FromTimestamp(store_->GetItem("devon", cd)->due_at()), EndOf(2025, 5, 3));
+  cases::RiskLevelChanged risk;
+  risk.set_child_id("child-1");
+  risk.set_risk(common::v1::RISK_LEVEL_HIGH);
+  ASSERT_TRUE(Feed(risk, "risk-1", Noon(2025, 3, 20)).ok());
+  // D9: high risk: monthly from the allocation: 3 Apr 2025.
+  EXPECT_EQ(events::FromTimestamp(store_->GetItem("devon", cd)->due_at()), EndOf(2025, 4, 3));
+  auto child = store_->ChildSchedule("devon", "child-1");
+  ASSERT_TRUE(child.ok());
+  ASSERT_EQ(child->items_size(), 1);
+  EXPECT_EQ(child->items(0).supervisor_id(), "manager-1");
+
+  v1::ListDueItemsRequest list;
+  list.set_authority_id("devon");
+  list.set_supervisor_id("manager-1");
+  events::ToTimestamp(Start(2025, 4, 1), list.mutable_window_start());
+  events::ToTimestamp(Start(2025, 4, 30), list.mutable_window_end());
+  auto due = store_->ListDue(list, Noon(2025, 3, 20));
+  ASSERT_TRUE(due.ok()) << due.status();
+  ASSERT_EQ(due->items_size(), 1);
+  EXPECT_EQ(due->items(0).item_id(), cd);
+
+  cases::CaseClosed closed;
+  closed.set_child_id("child-1");
+  ASSERT_TRUE(Feed(closed, "closed-1", Noon(2025, 3, 21)).ok());
+  auto events = OutboxFor(cd);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "oversight.scheduling.v1.ItemCancelled");
+  EXPECT_EQ(events[0].extra, "case_closed");
+  EXPECT_EQ(store_->GetItem("devon", cd).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(FireAt(Start(2025, 6, 1)) >= 0, true);
+  EXPECT_TRUE(OutboxFor(cd).size() == 1u);  // no timer of the closed case fired
+
+  wf::WorkerLeft left;
+  left.set_worker_id("worker-1");
+  left.mutable_left_on()->set_year(2025);
+  left.mutable_left_on()->set_month(6);
+  left.mutable_left_on()->set_day(30);
+  ASSERT_TRUE(Feed(left, "left-1", Noon(2025, 6, 30)).ok());
+  auto schedule = store_->WorkerSchedule("devon", "worker-1");
+  ASSERT_TRUE(schedule.ok());
+  EXPECT_EQ(schedule->items_size(), 0);  // not left Children's Services: no retention item
+  int cancelled = 0;
+  for (const auto& p : Outbox())
+    if (p.type == "oversight.scheduling.v1.ItemCancelled" && p.extra == "worker_left") ++cancelled;
+  EXPECT_GE(cancelled, 2);  // personal supervision and the new agreement at least
+  EXPECT_EQ(connection_->Command({"ZCARD", TimersKey("devon")})->integer(), 0);
+}
+
+TEST_F(SchedulerTest, TaskItemsAndTwoReplicasFireEveryStageExactlyOnce) {
+  // 300 oversight tasks due on Wed 5 Mar 2025, opened on Mon 3 Mar.
+  constexpr int kTasks = 300;
+  for (int i = 0; i < kTasks; ++i) {
+    trg::TaskOpened opened;
+    auto* task = opened.mutable_task();
+    task->set_task_id("task-" + std::to_string(i));
+    task->set_child_id("child-" + std::to_string(i));
+    task->set_owner_id("manager-1");
+    task->set_rule_id("D14.4");
+    events::ToTimestamp(EndOf(2025, 3, 5), task->mutable_due_at());
+    ASSERT_TRUE(Feed(opened, "open-" + std::to_string(i), Noon(2025, 3, 3)).ok());
+  }
+  auto schedule = store_->ChildSchedule("devon", "child-7");
+  ASSERT_EQ(schedule->items_size(), 1);
+  EXPECT_EQ(schedule->items(0).kind(), v1::ITEM_KIND_OVERSIGHT_TASK);
+
+  // Two replicas, each with its own connection, fire the same due timers concurrently at
+  // several instants; every task must publish due soon (collapsed), due, overdue, escalated once.
+  auto second_connection = redis::Connection::Connect(server_->connection_options());
+  ASSERT_TRUE(second_connection.ok());
+  ItemStore second(**second_connection, std::string(kafka::kScheduleEventsTopic));
+  int total = 0;
+  for (absl::Time at :
+       {Noon(2025, 3, 3), Start(2025, 3, 5), Start(2025, 3, 6), Start(2025, 3, 13)}) {
+    int a = 0, b = 0;
+    std::thread other([&] { b = second.FireDue("devon", at, 16).value_or(-1000); });
+    a = store_->FireDue("devon", at, 16).value_or(-1000);
+    other.join();
+    total += a + b;
+  }
+  EXPECT_EQ(total, kTasks * 4);
+  std::map<std::string, int> per_item;
+  std::set<std::string> ids;
+  for (const auto& p : Outbox()) {
+    ++per_item[p.item.item_id()];
+    ids.insert(p.event_id);
+  }
+  EXPECT_EQ(per_item.size(), static_cast<size_t>(kTasks));
+  for (const auto& [id, n] : per_item)
+    EXPECT_EQ(n, 4) << id;
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kTasks * 4));
+
+  trg::TaskCompleted done;
+  done.set_task_id("task-7");
+  ASSERT_TRUE(Feed(done, "done-7", Start(2025, 3, 14)).ok());
+  auto events = OutboxFor("oversight_task:task-7");
+  EXPECT_EQ(events.back().type, "oversight.scheduling.v1.ItemSatisfied");
+}
+
+TEST_F(SchedulerTest, TimersThatFellDueWhileDownFireOnceOnStart) {
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  Join("worker-2", "manager-1", absl::CivilDay(2025, 1, 6));
+  // The service was down from 6 Jan to 15 Jan: a fresh scheduler on a new connection (a
+  // restarted replica) fires what fell due, once: overdue is the latest stage passed.
+  auto fresh_connection = redis::Connection::Connect(server_->connection_options());
+  ASSERT_TRUE(fresh_connection.ok());
+  ItemStore fresh_store(**fresh_connection, std::string(kafka::kScheduleEventsTopic));
+  runtime::ManualClock later(Noon(2025, 1, 15));
+  Scheduler restarted(*registry_, fresh_store, later);
+  auto fired = restarted.FireDue();
+  ASSERT_TRUE(fired.ok()) << fired.status();
+  auto again = restarted.FireDue();
+  EXPECT_EQ(*again, 0);
+  for (const std::string w : {"worker-1", "worker-2"}) {
+    auto events = OutboxFor("personal_supervision:" + w);
+    ASSERT_EQ(events.size(), 1u) << w;
+    EXPECT_EQ(events[0].type, "oversight.scheduling.v1.ItemOverdue");
+  }
+}
+
+}  // namespace
+}  // namespace oversight::scheduling
