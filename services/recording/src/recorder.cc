@@ -1,0 +1,315 @@
+#include "recorder.h"
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lifecycle.h"
+#include "oversight/events/outbound.h"
+
+namespace oversight::recording {
+namespace {
+
+std::string NewRecordId() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return absl::StrFormat("rec-%016x%016x", random(), random());
+}
+
+AuditEntry Entry(const runtime::Principal& who, audit::v1::AccessAction action,
+                 AccessDecision decision, absl::Time at, std::string purpose = "") {
+  return AuditEntry{who, action, std::move(decision), std::move(purpose), at};
+}
+
+}  // namespace
+
+absl::StatusOr<const authorities::Authority*> Recorder::Served(const std::string& authority) const {
+  if (authority.empty()) return absl::InvalidArgumentError("authority_id is required");
+  const auto* found = authorities_.Find(authority);
+  if (found == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("authority \"", authority, "\" is not served by this deployment"));
+  }
+  return found;
+}
+
+absl::Status Recorder::CheckRead(const runtime::Principal& who, const v1::Record& record,
+                                 const std::string& purpose) {
+  auto authority = Served(record.authority_id());
+  if (!authority.ok()) return authority.status();
+  const RecordParties parties = PartiesOf(record);
+  auto rel = store_.LoadRelationships(record.authority_id(), parties, who.subject);
+  if (!rel.ok()) return rel.status();
+  const absl::Time now = clock_.Now();
+  AccessDecision decision = DecideRead(who, parties, *rel, (*authority)->pack, now);
+  auto audited = store_.Audit(record.authority_id(), record.record_id(),
+                              Entry(who, audit::v1::ACCESS_ACTION_READ, decision, now, purpose));
+  if (!audited.ok()) return audited;  // no read without its audit event
+  if (!decision.allowed) return absl::PermissionDeniedError(decision.reason);
+  return absl::OkStatus();
+}
+
+template <typename StepFn>
+absl::StatusOr<v1::Record> Recorder::Write(const runtime::Principal& who,
+                                           const std::string& authority,
+                                           const std::string& record_id, WriteKind kind,
+                                           audit::v1::AccessAction action, StepFn step) {
+  auto served = Served(authority);
+  if (!served.ok()) return served.status();
+  if (record_id.empty()) return absl::InvalidArgumentError("record_id is required");
+  auto current = store_.Head(authority, record_id);
+  if (!current.ok()) return current.status();
+  const RecordParties parties = PartiesOf(*current);
+  auto rel = store_.LoadRelationships(authority, parties, who.subject);
+  if (!rel.ok()) return rel.status();
+  const absl::Time now = clock_.Now();
+  AccessDecision decision = DecideWrite(who, parties, kind, *rel, now);
+  if (!decision.allowed) {
+    auto audited = store_.Audit(authority, record_id, Entry(who, action, decision, now));
+    if (!audited.ok()) return audited;
+    return absl::PermissionDeniedError(decision.reason);
+  }
+  absl::StatusOr<v1::Record> next = step(*current, Step{who.subject, now}, **served, *rel);
+  if (!next.ok()) {
+    if (absl::IsPermissionDenied(next.status())) {
+      decision = {false, std::string(next.status().message())};
+      auto audited = store_.Audit(authority, record_id, Entry(who, action, decision, now));
+      if (!audited.ok()) return audited;
+    }
+    return next.status();
+  }
+  auto saved = store_.SaveVersion(&*current, *next, Entry(who, action, decision, now));
+  if (!saved.ok()) return saved;
+  return next;
+}
+
+absl::StatusOr<v1::Record> Recorder::Create(const runtime::Principal& who, v1::Record record,
+                                            bool draft) {
+  auto served = Served(record.authority_id());
+  if (!served.ok()) return served.status();
+  if (record.record_id().empty()) record.set_record_id(NewRecordId());
+  if (record.record_id().size() > 256) {
+    return absl::InvalidArgumentError("record.record_id: at most 256 characters");
+  }
+  if (record.kind() == v1::RECORD_KIND_MANAGEMENT_OVERSIGHT && record.supervisor_id().empty()) {
+    record.set_supervisor_id(record.oversight().decision_maker_id());
+  }
+  const RecordParties parties = PartiesOf(record);
+  auto rel = store_.LoadRelationships(record.authority_id(), parties, who.subject);
+  if (!rel.ok()) return rel.status();
+  const absl::Time now = clock_.Now();
+  const AccessDecision decision = DecideWrite(who, parties, WriteKind::kCreate, *rel, now);
+  if (!decision.allowed) {
+    auto audited = store_.Audit(record.authority_id(), record.record_id(),
+                                Entry(who, audit::v1::ACCESS_ACTION_WRITE, decision, now));
+    if (!audited.ok()) return audited;
+    return absl::PermissionDeniedError(decision.reason);
+  }
+  auto created = CreateVersion(record, draft, Step{who.subject, now}, (*served)->engine.get());
+  if (!created.ok()) return created.status();
+  auto saved = store_.SaveVersion(nullptr, *created,
+                                  Entry(who, audit::v1::ACCESS_ACTION_WRITE, decision, now));
+  if (!saved.ok()) return saved;
+  return created;
+}
+
+absl::StatusOr<v1::Record> Recorder::Get(const runtime::Principal& who,
+                                         const std::string& authority, const std::string& record_id,
+                                         int version, const std::string& purpose) {
+  auto served = Served(authority);
+  if (!served.ok()) return served.status();
+  if (record_id.empty()) return absl::InvalidArgumentError("record_id is required");
+  if (version < 0) return absl::InvalidArgumentError("version must not be negative");
+  auto head = store_.Head(authority, record_id);
+  if (!head.ok()) return head.status();
+  // Access is decided on the latest parties (they never change after creation).
+  if (auto s = CheckRead(who, *head, purpose); !s.ok()) return s;
+  if (version == 0 || version == head->version()) return head;
+  return store_.Version(authority, record_id, version);
+}
+
+absl::StatusOr<v1::Record> Recorder::Submit(const runtime::Principal& who,
+                                            const std::string& authority,
+                                            const std::string& record_id) {
+  return Write(
+      who, authority, record_id, WriteKind::kEdit, audit::v1::ACCESS_ACTION_WRITE,
+      [](const v1::Record& current, const Step& step, const authorities::Authority& served,
+         const Relationships&) { return recording::Submit(current, step, served.engine.get()); });
+}
+
+absl::StatusOr<v1::Record> Recorder::Update(const runtime::Principal& who,
+                                            const v1::Record& record) {
+  return Write(who, record.authority_id(), record.record_id(), WriteKind::kEdit,
+               audit::v1::ACCESS_ACTION_WRITE,
+               [&record](const v1::Record& current, const Step& step,
+                         const authorities::Authority& served, const Relationships&) {
+                 return recording::Update(current, record, step, served.engine.get());
+               });
+}
+
+absl::StatusOr<v1::Record> Recorder::Circulate(const runtime::Principal& who,
+                                               const std::string& authority,
+                                               const std::string& record_id) {
+  return Write(who, authority, record_id, WriteKind::kCirculate, audit::v1::ACCESS_ACTION_WRITE,
+               [](const v1::Record& current, const Step& step, const authorities::Authority&,
+                  const Relationships&) { return recording::Circulate(current, step); });
+}
+
+absl::StatusOr<v1::Record> Recorder::Sign(const runtime::Principal& who,
+                                          const std::string& authority,
+                                          const std::string& record_id, v1::Party party) {
+  return Write(who, authority, record_id, WriteKind::kSign, audit::v1::ACCESS_ACTION_SIGN,
+               [party](const v1::Record& current, const Step& step, const authorities::Authority&,
+                       const Relationships&) { return recording::Sign(current, party, step); });
+}
+
+absl::StatusOr<v1::Record> Recorder::Amend(const runtime::Principal& who,
+                                           const std::string& authority,
+                                           const std::string& record_id, const std::string& reason,
+                                           const std::string& notes, const v1::Record* corrected) {
+  return Write(who, authority, record_id, WriteKind::kAmend, audit::v1::ACCESS_ACTION_AMEND,
+               [&](const v1::Record& current, const Step& step,
+                   const authorities::Authority& served, const Relationships&) {
+                 return recording::Amend(current, reason, notes, corrected, step,
+                                         served.engine.get());
+               });
+}
+
+absl::StatusOr<v1::Record> Recorder::Disagree(const runtime::Principal& who,
+                                              const std::string& authority,
+                                              const std::string& record_id, const std::string& text,
+                                              bool refer) {
+  return Write(who, authority, record_id, WriteKind::kDisagree, audit::v1::ACCESS_ACTION_WRITE,
+               [&](const v1::Record& current, const Step& step, const authorities::Authority&,
+                   const Relationships& rel) {
+                 auto it = rel.line_manager.find(current.supervisor_id());
+                 const std::string line_manager = it == rel.line_manager.end() ? "" : it->second;
+                 return recording::Disagree(current, text, refer, line_manager, step);
+               });
+}
+
+absl::StatusOr<Verification> Recorder::Verify(const runtime::Principal& who,
+                                              const std::string& authority,
+                                              const std::string& record_id) {
+  auto served = Served(authority);
+  if (!served.ok()) return served.status();
+  auto versions = store_.Versions(authority, record_id);
+  if (!versions.ok()) return versions.status();
+  // Access is decided on version 1's parties, as stored (a tampered head must not widen access).
+  v1::Record first = versions->front();
+  first.set_authority_id(authority);
+  first.set_record_id(record_id);
+  if (auto s = CheckRead(who, first, "verify"); !s.ok()) return s;
+  return VerifyChain(*versions);
+}
+
+absl::StatusOr<std::vector<v1::SmartAction>> Recorder::Agenda(const runtime::Principal& who,
+                                                              const std::string& authority,
+                                                              const std::string& worker,
+                                                              const std::string& child_id) {
+  auto served = Served(authority);
+  if (!served.ok()) return served.status();
+  if (worker.empty()) return absl::InvalidArgumentError("supervisee_id is required");
+  // The agenda is about the worker: decide as for a personal record of theirs with their line
+  // manager as supervisor.
+  auto manager = store_.LineManager(authority, worker);
+  if (!manager.ok()) return manager.status();
+  RecordParties parties;
+  parties.record_id = "agenda:" + worker;
+  parties.authority_id = authority;
+  parties.kind = v1::RECORD_KIND_PERSONAL_SUPERVISION;
+  parties.supervisor_id = *manager;
+  parties.supervisee_ids = {worker};
+  auto rel = store_.LoadRelationships(authority, parties, who.subject);
+  if (!rel.ok()) return rel.status();
+  const absl::Time now = clock_.Now();
+  const AccessDecision decision = DecideRead(who, parties, *rel, (*served)->pack, now);
+  auto audited = store_.Audit(authority, parties.record_id,
+                              Entry(who, audit::v1::ACCESS_ACTION_READ, decision, now, "agenda"));
+  if (!audited.ok()) return audited;
+  if (!decision.allowed) return absl::PermissionDeniedError(decision.reason);
+  return store_.Agenda(authority, worker, child_id);
+}
+
+absl::StatusOr<v1::SmartAction> Recorder::CompleteAction(const runtime::Principal& who,
+                                                         const std::string& authority,
+                                                         const std::string& action_id) {
+  auto served = Served(authority);
+  if (!served.ok()) return served.status();
+  if (action_id.empty()) return absl::InvalidArgumentError("action_id is required");
+  auto action = store_.GetAction(authority, action_id);
+  if (!action.ok()) return action.status();
+  auto record = store_.Head(authority, action->record_id());
+  if (!record.ok()) return record.status();
+  const RecordParties parties = PartiesOf(*record);
+  auto rel = store_.LoadRelationships(authority, parties, who.subject);
+  if (!rel.ok()) return rel.status();
+  const absl::Time now = clock_.Now();
+  AccessDecision decision = DecideWrite(who, parties, WriteKind::kCompleteAction, *rel, now);
+  if (!decision.allowed && who.subject == action->owner_id()) {
+    decision = {true, "H16/S14: owner of the action"};
+  }
+  const AuditEntry entry = Entry(who, audit::v1::ACCESS_ACTION_WRITE, decision, now);
+  if (!decision.allowed) {
+    auto audited = store_.Audit(authority, record->record_id(), entry);
+    if (!audited.ok()) return audited;
+    return absl::PermissionDeniedError(decision.reason);
+  }
+  std::vector<std::string> workers(record->supervisee_ids().begin(),
+                                   record->supervisee_ids().end());
+  workers.push_back(action->owner_id());
+  return store_.CompleteAction(authority, *action, workers, entry, now);
+}
+
+absl::StatusOr<v1::ListRecordsResponse> Recorder::List(const runtime::Principal& who,
+                                                       const v1::ListRecordsRequest& request) {
+  auto served = Served(request.authority_id());
+  if (!served.ok()) return served.status();
+  if (request.supervisee_id().empty() == request.child_id().empty()) {
+    return absl::InvalidArgumentError("give exactly one of supervisee_id and child_id");
+  }
+  if (request.page().page_size() < 0) {
+    return absl::InvalidArgumentError("page.page_size must not be negative");
+  }
+  const int page_size =
+      request.page().page_size() == 0 ? 50 : std::min(request.page().page_size(), 500);
+  const size_t offset = std::strtoull(request.page().page_token().c_str(), nullptr, 10);
+  auto ids = store_.RecordIds(request.authority_id(), request.supervisee_id(), request.child_id());
+  if (!ids.ok()) return ids.status();
+  v1::ListRecordsResponse response;
+  size_t readable = 0;
+  for (auto it = ids->rbegin(); it != ids->rend(); ++it) {
+    auto record = store_.Head(request.authority_id(), *it);
+    if (absl::IsNotFound(record.status())) continue;
+    if (!record.ok()) return record.status();
+    auto allowed = CheckRead(who, *record, "list");
+    if (absl::IsPermissionDenied(allowed)) continue;
+    if (!allowed.ok()) return allowed;
+    if (readable++ < offset) continue;
+    if (response.records_size() == page_size) {
+      response.mutable_page()->set_next_page_token(std::to_string(offset + page_size));
+      break;
+    }
+    *response.add_records() = *std::move(record);
+  }
+  return response;
+}
+
+absl::Status Recorder::Grant(const runtime::Principal& who, const v1::GrantAccessRequest& request) {
+  auto served = Served(request.authority_id());
+  if (!served.ok()) return served.status();
+  if (!who.HasRole("senior_manager") && !who.HasRole("access_administrator")) {
+    return absl::PermissionDeniedError(
+        "only a senior manager or an access administrator grants access to records");
+  }
+  if (!who.authority_id.empty() && who.authority_id != request.authority_id()) {
+    return absl::PermissionDeniedError("the token is for authority " + who.authority_id);
+  }
+  const absl::Time expires = request.has_expires_at() ? events::FromTimestamp(request.expires_at())
+                                                      : absl::InfiniteFuture();
+  const std::string target =
+      request.kind() == v1::GRANT_KIND_COVER ? request.manager_id() : request.child_id();
+  return store_.Grant(request.authority_id(), request.kind(), request.subject_id(), target,
+                      expires);
+}
+
+}  // namespace oversight::recording
