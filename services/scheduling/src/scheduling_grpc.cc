@@ -1,0 +1,98 @@
+#include "scheduling_grpc.h"
+
+#include "item_store.h"
+#include "oversight/runtime/grpc_status.h"
+
+namespace oversight::scheduling {
+namespace {
+
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+}  // namespace
+
+grpc::Status SchedulingGrpcService::Authorize(grpc::ServerContext* context,
+                                              const std::string& authority_id) const {
+  auto principal = authenticator_.Authenticate(*context);
+  if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
+  if (authority_id.empty()) return Invalid("authority_id is required");
+  if (authorities_.Find(authority_id) == nullptr) {
+    return Invalid("authority \"" + authority_id + "\" is not served by this deployment");
+  }
+  if (!principal->authority_id.empty() && principal->authority_id != authority_id) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "the token is for authority \"" + principal->authority_id + "\"");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingGrpcService::GetWorkerSchedule(grpc::ServerContext* context,
+                                                      const v1::GetWorkerScheduleRequest* request,
+                                                      v1::Schedule* response) {
+  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (request->worker_id().empty()) return Invalid("worker_id is required");
+  auto lease = pool_.Acquire();
+  ItemStore store(*lease, schedule_topic_);
+  auto schedule = store.WorkerSchedule(request->authority_id(), request->worker_id());
+  if (!schedule.ok()) return runtime::ToGrpcStatus(schedule.status());
+  *response = *std::move(schedule);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingGrpcService::GetChildSchedule(grpc::ServerContext* context,
+                                                     const v1::GetChildScheduleRequest* request,
+                                                     v1::Schedule* response) {
+  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (request->child_id().empty()) return Invalid("child_id is required");
+  auto lease = pool_.Acquire();
+  ItemStore store(*lease, schedule_topic_);
+  auto schedule = store.ChildSchedule(request->authority_id(), request->child_id());
+  if (!schedule.ok()) return runtime::ToGrpcStatus(schedule.status());
+  *response = *std::move(schedule);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingGrpcService::ListDueItems(grpc::ServerContext* context,
+                                                 const v1::ListDueItemsRequest* request,
+                                                 v1::ListDueItemsResponse* response) {
+  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (!request->supervisor_id().empty() && !request->team_id().empty()) {
+    return Invalid("set supervisor_id or team_id, not both");
+  }
+  if (request->page().page_size() < 0) return Invalid("page.page_size must not be negative");
+  if (request->has_window_start() && request->has_window_end() &&
+      request->window_end().seconds() < request->window_start().seconds()) {
+    return Invalid("window_end is before window_start");
+  }
+  auto lease = pool_.Acquire();
+  ItemStore store(*lease, schedule_topic_);
+  auto items = store.ListDue(*request, clock_.Now());
+  if (!items.ok()) return runtime::ToGrpcStatus(items.status());
+  *response = *std::move(items);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingGrpcService::ExplainItem(grpc::ServerContext* context,
+                                                const v1::ExplainItemRequest* request,
+                                                v1::DueItem* response) {
+  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (request->item_id().empty()) return Invalid("item_id is required");
+  auto lease = pool_.Acquire();
+  ItemStore store(*lease, schedule_topic_);
+  auto item = store.GetItem(request->authority_id(), request->item_id());
+  if (!item.ok()) return runtime::ToGrpcStatus(item.status());
+  *response = *std::move(item);
+  return grpc::Status::OK;
+}
+
+grpc::Status SchedulingGrpcService::GetCompliance(grpc::ServerContext* context,
+                                                  const v1::ComplianceRequest* request,
+                                                  v1::ComplianceResponse* response) {
+  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  return grpc::Status(
+      grpc::StatusCode::UNIMPLEMENTED,
+      "compliance figures are not computed yet (see services/scheduling/README.md)");
+}
+
+}  // namespace oversight::scheduling
