@@ -89,6 +89,23 @@ TEST(EmbeddedBrokerProcessTest, IdempotentProducerRetriesInjectedErrorsWithoutDu
   EXPECT_EQ((*records)[1].value, "once");
 }
 
+TEST(EmbeddedBrokerProcessTest, DeliveryReportCarriesTheErrorWhenTheBrokerStaysDown) {
+  auto broker = TestBroker::Start(BrokerKind::kEmbedded);
+  ASSERT_TRUE(broker.ok()) << broker.status();
+  auto producer =
+      Producer::Create({.client = (*broker)->client_config(), .message_timeout = absl::Seconds(2)});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  const std::string topic(kTasksTopic);
+  ASSERT_TRUE((*producer)->ProduceAndWait({.topic = topic, .value = "up"}).ok());
+
+  ASSERT_TRUE((*broker)->SendFaultCommand("broker-down 1").ok());
+  auto lost = (*producer)->ProduceAndWait({.topic = topic, .value = "down"}, absl::Seconds(20));
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kDeadlineExceeded) << lost.status();
+  EXPECT_NE(lost.status().message().find("delivery to " + topic), std::string::npos)
+      << lost.status();
+  EXPECT_EQ((*producer)->OutstandingCount(), 0);
+}
+
 TEST(EmbeddedBrokerProcessTest, AnswersBadCommandsWithTheReason) {
   auto broker = TestBroker::Start(BrokerKind::kEmbedded);
   ASSERT_TRUE(broker.ok()) << broker.status();
