@@ -172,6 +172,9 @@ absl::StatusOr<v1::Record> Submit(const v1::Record& current, const Step& step,
 
 absl::StatusOr<v1::Record> Update(const v1::Record& current, const v1::Record& proposed,
                                   const Step& step, const policy::Engine* engine) {
+  if (current.status() == v1::RECORD_STATUS_PURGED) {
+    return NotNow(current, "its retention period ended and its content was destroyed (H8)");
+  }
   if (current.status() == v1::RECORD_STATUS_SIGNED || current.signatures_size() > 0) {
     return NotNow(current,
                   "it has been signed and is never changed; record a correction with "
@@ -206,6 +209,9 @@ absl::StatusOr<v1::Record> Circulate(const v1::Record& current, const Step& step
 }
 
 absl::StatusOr<v1::Record> Sign(const v1::Record& current, v1::Party party, const Step& step) {
+  if (current.status() == v1::RECORD_STATUS_PURGED) {
+    return NotNow(current, "its retention period ended and its content was destroyed (H8)");
+  }
   if (party == v1::PARTY_SUPERVISOR) {
     if (step.actor_id != current.supervisor_id()) {
       return absl::PermissionDeniedError(absl::StrCat(
@@ -250,6 +256,9 @@ absl::StatusOr<v1::Record> Sign(const v1::Record& current, v1::Party party, cons
 absl::StatusOr<v1::Record> Amend(const v1::Record& current, const std::string& reason,
                                  const std::string& notes, const v1::Record* corrected,
                                  const Step& step, const policy::Engine* engine) {
+  if (current.status() == v1::RECORD_STATUS_PURGED) {
+    return NotNow(current, "its retention period ended and its content was destroyed (H8)");
+  }
   if (current.status() == v1::RECORD_STATUS_DRAFT) {
     return NotNow(current, "a draft is edited with UpdateRecord, not amended");
   }
@@ -294,6 +303,9 @@ absl::StatusOr<v1::Record> Amend(const v1::Record& current, const std::string& r
 
 absl::StatusOr<v1::Record> Disagree(const v1::Record& current, const std::string& text, bool refer,
                                     const std::string& line_manager_id, const Step& step) {
+  if (current.status() == v1::RECORD_STATUS_PURGED) {
+    return NotNow(current, "its retention period ended and its content was destroyed (H8)");
+  }
   if (!IsSupervisee(current, step.actor_id)) {
     return absl::PermissionDeniedError(
         absl::StrCat(step.actor_id, " is not a supervisee of record ", current.record_id(),
@@ -322,6 +334,28 @@ absl::StatusOr<v1::Record> Disagree(const v1::Record& current, const std::string
   if (refer) d->set_line_manager_id(line_manager_id);
   Seal(next, current.content_hash());
   return next;
+}
+
+absl::StatusOr<v1::Record> Purge(const v1::Record& current, const std::string& rule_id,
+                                 const Step& step) {
+  if (current.status() == v1::RECORD_STATUS_PURGED) {
+    return NotNow(current, "it was already purged");
+  }
+  v1::Record tombstone;
+  tombstone.set_record_id(current.record_id());
+  tombstone.set_authority_id(current.authority_id());
+  tombstone.set_kind(current.kind());
+  tombstone.set_supervisor_id(current.supervisor_id());
+  *tombstone.mutable_supervisee_ids() = current.supervisee_ids();
+  *tombstone.mutable_held_at() = current.held_at();
+  tombstone.set_status(v1::RECORD_STATUS_PURGED);
+  tombstone.set_version(current.version() + 1);
+  tombstone.set_change("purged");
+  tombstone.set_notes("Destroyed at the end of its retention period (" + rule_id + ").");
+  tombstone.set_updated_by(step.actor_id);
+  events::ToTimestamp(step.now, tombstone.mutable_updated_at());
+  Seal(tombstone, current.content_hash());
+  return tombstone;
 }
 
 }  // namespace oversight::recording

@@ -65,6 +65,12 @@ absl::StatusOr<v1::Record> Amend(const v1::Record& current, const std::string& r
 absl::StatusOr<v1::Record> Disagree(const v1::Record& current, const std::string& text, bool refer,
                                     const std::string& line_manager_id, const Step& step);
 
+// The tombstone that replaces a record whose retention ended (H8): identity, parties and held_at
+// only, status PURGED, chained to the last version's hash. Every other step refuses a purged
+// record (FAILED_PRECONDITION).
+absl::StatusOr<v1::Record> Purge(const v1::Record& current, const std::string& rule_id,
+                                 const Step& step);
+
 // True once the supervisor and every supervisee have signed.
 bool FullySigned(const v1::Record& record);
 

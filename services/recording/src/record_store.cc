@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "lifecycle.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/event_record.h"
@@ -142,6 +143,24 @@ absl::StatusOr<std::string> RecordStore::LineManager(const std::string& authorit
   return reply->is_string() ? reply->str() : "";
 }
 
+absl::StatusOr<WorkerEntry> RecordStore::Worker(const std::string& authority,
+                                                const std::string& worker) {
+  auto reply =
+      connection_.Command({"HGETALL", DirKey(authority, worker)}, redis::Idempotency::kIdempotent);
+  if (!reply.ok()) return reply.status();
+  if (reply->elements().empty()) {
+    return absl::NotFoundError(absl::StrCat("no worker ", worker, " in the directory of ",
+                                            authority, " (no workforce event names them)"));
+  }
+  auto fields = HashOf(*reply);
+  WorkerEntry entry;
+  entry.supervisor_id = fields["supervisor_id"];
+  entry.left = fields["left"] == "1";
+  entry.left_childrens_services = fields["left_service"] == "1";
+  entry.left_on = fields["left_on"];
+  return entry;
+}
+
 absl::StatusOr<Relationships> RecordStore::LoadRelationships(const std::string& authority,
                                                              const RecordParties& parties,
                                                              const std::string& subject) {
@@ -230,6 +249,13 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
         change.Write(AgendaKey(a, w),
                      {"ZADD", AgendaKey(a, w), DueScore(action.due_on()), action.action_id()});
       }
+    }
+  }
+  if (next.status() == v1::RECORD_STATUS_PURGED && previous != nullptr) {
+    // Retention ended: the content of every earlier version is destroyed; the tombstone stays.
+    for (int v = 1; v <= previous->version(); ++v) {
+      const std::string key = VersionKey(a, id, v);
+      change.Write(key, {"DEL", key});
     }
   }
   for (const auto& outbound : EventsFor(previous, next)) {
@@ -352,7 +378,10 @@ redis::ChangeSet RecordStore::DirectoryChange(const std::string& authority,
       change.Write(key, {"HSET", key, "team_id", changed->team_id()});
   } else if (const auto* left = dynamic_cast<const workforce::v1::WorkerLeft*>(&event)) {
     const std::string key = DirKey(authority, left->worker_id());
-    change.Write(key, {"HSET", key, "left", "1"});
+    const auto& d = left->left_on();
+    change.Write(
+        key, {"HSET", key, "left", "1", "left_service", left->left_childrens_services() ? "1" : "0",
+              "left_on", absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day())});
   }
   return change;
 }

@@ -11,7 +11,8 @@
 //   ovs:{A}:rec:agenda:<w>              sorted set of OPEN action ids for supervisee/owner w, by
 //   due
 //                                       date (yyyymmdd)
-//   ovs:{A}:rec:dir:<w>                 hash: supervisor_id, team_id, left (workforce events)
+//   ovs:{A}:rec:dir:<w>                 hash: supervisor_id, team_id, left, left_service,
+//                                       left_on (YYYY-MM-DD) (workforce events)
 //   ovs:{A}:rec:grant:inspector         hash: inspector id -> grant expiry (unix seconds)
 //   ovs:{A}:rec:grant:cover:<s>         hash: manager covered by s -> expiry (0: open-ended)
 //   ovs:{A}:rec:grant:child:<s>         hash: child id -> expiry (0: open-ended)
@@ -44,6 +45,14 @@ struct AuditEntry {
   absl::Time at;        // when
 };
 
+// A worker as the directory knows them.
+struct WorkerEntry {
+  std::string supervisor_id;
+  bool left = false;
+  bool left_childrens_services = false;  // starts the retention clock (H8)
+  std::string left_on;                   // YYYY-MM-DD, empty if unknown
+};
+
 // Reads and writes recording's keys over one connection. Not thread-safe (the connection is
 // not): use one RecordStore per thread or per call.
 class RecordStore {
@@ -67,11 +76,14 @@ class RecordStore {
   absl::StatusOr<Relationships> LoadRelationships(const std::string& authority,
                                                   const RecordParties& parties,
                                                   const std::string& subject);
+  // The directory entry of `worker`; NOT_FOUND if no workforce event named them.
+  absl::StatusOr<WorkerEntry> Worker(const std::string& authority, const std::string& worker);
   // The line manager of `worker` from the directory ("" if unknown).
   absl::StatusOr<std::string> LineManager(const std::string& authority, const std::string& worker);
 
   // Stores `next` (the version after `previous`, nullptr for a new record) with its indexes,
-  // actions, supervision events (EventsFor) and the audit event of `audit`, atomically.
+  // actions, supervision events (EventsFor) and the audit event of `audit`, atomically. A
+  // PURGED `next` (a tombstone) also deletes every earlier version.
   // ALREADY_EXISTS for a new record whose id is taken; ABORTED if another writer stored this
   // version first; transport errors as the connection's. Nothing is written on failure.
   absl::Status SaveVersion(const v1::Record* previous, const v1::Record& next,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "lifecycle.h"
 #include "oversight/events/outbound.h"
+#include "oversight/policy/period.h"
 
 namespace oversight::recording {
 namespace {
@@ -192,6 +193,18 @@ absl::StatusOr<Verification> Recorder::Verify(const runtime::Principal& who,
                                               const std::string& record_id) {
   auto served = Served(authority);
   if (!served.ok()) return served.status();
+  auto head = store_.Head(authority, record_id);
+  if (!head.ok()) return head.status();
+  if (head->status() == v1::RECORD_STATUS_PURGED) {
+    // Earlier versions were destroyed at the end of retention; the tombstone still proves its own
+    // integrity and names the last hash of the destroyed content.
+    if (auto s = CheckRead(who, *head, "verify"); !s.ok()) return s;
+    const bool intact = ContentHash(*head, head->previous_hash()) == head->content_hash();
+    return Verification{
+        intact,
+        absl::StrCat("purged (", head->notes(), "); tombstone ", intact ? "intact" : "altered",
+                     ", last hash of the destroyed content ", head->previous_hash())};
+  }
   auto versions = store_.Versions(authority, record_id);
   if (!versions.ok()) return versions.status();
   // Access is decided on version 1's parties, as stored (a tampered head must not widen access).
@@ -290,6 +303,67 @@ absl::StatusOr<v1::ListRecordsResponse> Recorder::List(const runtime::Principal&
       break;
     }
     *response.add_records() = *std::move(record);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeWorkerRecords(
+    const runtime::Principal& who, const std::string& authority, const std::string& worker) {
+  auto served = Served(authority);
+  if (!served.ok()) return served.status();
+  if (worker.empty()) return absl::InvalidArgumentError("worker_id is required");
+  if (!who.HasRole("records_officer") && !who.HasRole("senior_manager")) {
+    return absl::PermissionDeniedError(
+        "only a records officer or a senior manager purges records at the end of retention");
+  }
+  if (!who.authority_id.empty() && who.authority_id != authority) {
+    return absl::PermissionDeniedError("the token is for authority " + who.authority_id);
+  }
+  const auto& retention = (*served)->pack.retention;
+  if (!retention.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the ", authority, " pack sets no retention period; nothing is purged"));
+  }
+  auto entry = store_.Worker(authority, worker);
+  if (!entry.ok()) return entry.status();
+  if (!entry->left || !entry->left_childrens_services || entry->left_on.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(worker, " has not left Children's Services; their records are kept (",
+                     retention->rule_id, ")"));
+  }
+  auto left_on = policy::ParseDay(entry->left_on);
+  if (!left_on.ok()) return left_on.status();
+  const policy::DueDate until = (*served)->engine->DayDeadline(*left_on, retention->keep);
+  const absl::Time now = clock_.Now();
+  v1::PurgeWorkerRecordsResponse response;
+  events::ToTimestamp(until.due_at, response.mutable_retained_until());
+  if (now <= until.due_at) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("records of ", worker, " are kept until ", policy::FormatDay(until.due_day),
+                     " (", retention->rule_id, ": ", retention->keep.ToString(),
+                     " after leaving on ", entry->left_on, ")"));
+  }
+  auto ids = store_.RecordIds(authority, worker, "");
+  if (!ids.ok()) return ids.status();
+  for (const auto& id : *ids) {
+    auto current = store_.Head(authority, id);
+    if (absl::IsNotFound(current.status())) continue;
+    if (!current.ok()) return current.status();
+    const RecordParties parties = PartiesOf(*current);
+    const bool supervisee = std::find(parties.supervisee_ids.begin(), parties.supervisee_ids.end(),
+                                      worker) != parties.supervisee_ids.end();
+    if (!supervisee || IsChildSpecific(parties) || current->status() == v1::RECORD_STATUS_PURGED) {
+      continue;  // child records are part of the child's file; others' records are kept
+    }
+    auto tombstone = Purge(*current, retention->rule_id, Step{who.subject, now});
+    if (!tombstone.ok()) return tombstone.status();
+    AccessDecision decision{
+        true, absl::StrCat(retention->rule_id, ": retention of ", retention->keep.ToString(),
+                           " after ", worker, " left on ", entry->left_on, " has ended")};
+    auto saved = store_.SaveVersion(&*current, *tombstone,
+                                    Entry(who, audit::v1::ACCESS_ACTION_PURGE, decision, now));
+    if (!saved.ok()) return saved;
+    response.add_purged_record_ids(id);
   }
   return response;
 }

@@ -66,6 +66,13 @@ class Recorder {
   // are left out, and their refusals audited), newest first, paged by offset.
   absl::StatusOr<v1::ListRecordsResponse> List(const runtime::Principal& who,
                                                const v1::ListRecordsRequest& request);
+  // Purges `worker`'s worker-specific records (where they are the supervisee and no child is
+  // discussed) once the pack's retention period after they left Children's Services has passed
+  // (H8), leaving tombstones and PURGE audit events. Role "records_officer" or "senior_manager".
+  // FAILED_PRECONDITION (nothing purged) while the worker has not left, or before the date.
+  absl::StatusOr<v1::PurgeWorkerRecordsResponse> PurgeWorkerRecords(const runtime::Principal& who,
+                                                                    const std::string& authority,
+                                                                    const std::string& worker);
   // Grants access (inspector, cover, child file). Only role "senior_manager" or
   // "access_administrator" may grant.
   absl::Status Grant(const runtime::Principal& who, const v1::GrantAccessRequest& request);

@@ -147,4 +147,12 @@ grpc::Status RecordingGrpcService::GrantAccess(grpc::ServerContext* context,
   });
 }
 
+grpc::Status RecordingGrpcService::PurgeWorkerRecords(grpc::ServerContext* context,
+                                                      const v1::PurgeWorkerRecordsRequest* request,
+                                                      v1::PurgeWorkerRecordsResponse* response) {
+  return Run(context, [&](Recorder& r, const runtime::Principal& who) {
+    return Fill(r.PurgeWorkerRecords(who, request->authority_id(), request->worker_id()), response);
+  });
+}
+
 }  // namespace oversight::recording

@@ -58,6 +58,9 @@ class RecordingGrpcService final : public v1::RecordingService::Service {
                            v1::ListRecordsResponse* response) override;
   grpc::Status GrantAccess(grpc::ServerContext* context, const v1::GrantAccessRequest* request,
                            v1::GrantAccessResponse* response) override;
+  grpc::Status PurgeWorkerRecords(grpc::ServerContext* context,
+                                  const v1::PurgeWorkerRecordsRequest* request,
+                                  v1::PurgeWorkerRecordsResponse* response) override;
 
  private:
   // Authenticates, then runs `call(recorder, principal)` with a per-call store.

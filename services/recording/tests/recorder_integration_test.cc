@@ -121,7 +121,7 @@ class RecorderTest : public ::testing::Test {
 
   static inline redis::testing::RedisServer* server_ = nullptr;
   static inline authorities::AuthorityRegistry* registry_ = nullptr;
-  runtime::ManualClock clock_{Utc("2026-03-03T09:00:00Z")};
+  runtime::ManualClock clock_{Utc("2026-03-03T09:00:00Z")};  // Tuesday
   std::unique_ptr<redis::Connection> c_;
   std::unique_ptr<RecordStore> store_;
   std::unique_ptr<Recorder> recorder_;
@@ -313,6 +313,64 @@ TEST_F(RecorderTest, ListShowsOnlyReadableRecords) {
   ASSERT_TRUE(as_worker2.ok());
   ASSERT_EQ(as_worker2->records_size(), 1);
   EXPECT_EQ(as_worker2->records(0).record_id(), "rec-2");
+}
+
+TEST_F(RecorderTest, PurgeAfterRetentionLeavesATombstoneAndAnAuditEvent) {
+  const v1::Record personal = SignedRecord("havering");
+  auto case_record = testing::CaseSupervision("havering");
+  case_record.set_record_id("rec-case");
+  ASSERT_TRUE(recorder_->Create(Who("manager-1"), case_record, false).ok());
+  const auto officer = Who("ro-1", {"records_officer"});
+
+  EXPECT_EQ(recorder_->PurgeWorkerRecords(officer, "havering", "worker-1").status().code(),
+            absl::StatusCode::kFailedPrecondition);  // has not left
+  workforce::v1::WorkerLeft left;
+  left.set_worker_id("worker-1");
+  *left.mutable_left_on() = testing::Day(2026, 3, 31);
+  left.set_left_childrens_services(true);
+  ASSERT_TRUE(store_->DirectoryChange("havering", left)
+                  .Apply(*c_, "havering", kServiceName, "left-worker-1")
+                  .ok());
+  auto early = recorder_->PurgeWorkerRecords(officer, "havering", "worker-1");
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(early.status().message().find("kept until 2029-03-31"), std::string::npos)
+      << early.status();
+  EXPECT_EQ(recorder_->PurgeWorkerRecords(Who("worker-2"), "havering", "worker-1").status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  clock_.Set(Utc("2029-04-01T12:00:00Z"));
+  auto purged = recorder_->PurgeWorkerRecords(officer, "havering", "worker-1");
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  ASSERT_EQ(purged->purged_record_ids_size(), 1);
+  EXPECT_EQ(purged->purged_record_ids(0), personal.record_id());
+
+  auto tombstone = recorder_->Get(Who("manager-1"), "havering", personal.record_id(), 0, "");
+  ASSERT_TRUE(tombstone.ok()) << tombstone.status();
+  EXPECT_EQ(tombstone->status(), v1::RECORD_STATUS_PURGED);
+  EXPECT_EQ(tombstone->actions_size(), 0);
+  EXPECT_EQ(tombstone->previous_hash(), personal.content_hash());
+  EXPECT_EQ(
+      recorder_->Get(Who("manager-1"), "havering", personal.record_id(), 1, "").status().code(),
+      absl::StatusCode::kNotFound);  // the content is gone
+  auto verified = recorder_->Verify(Who("manager-1"), "havering", personal.record_id());
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->intact) << verified->detail;
+  EXPECT_NE(verified->detail.find("purged"), std::string::npos);
+  // The case supervision is part of the child's file: kept.
+  EXPECT_EQ(recorder_->Get(Who("manager-1"), "havering", "rec-case", 0, "")->status(),
+            v1::RECORD_STATUS_RECORDED);
+  bool audited = false;
+  for (const auto& a : Audits("havering")) {
+    if (a.action() == audit::v1::ACCESS_ACTION_PURGE) {
+      audited = a.record_id() == personal.record_id() && a.reason().find("H8") == 0;
+    }
+  }
+  EXPECT_TRUE(audited);
+  // A tombstone refuses every step.
+  EXPECT_EQ(recorder_->Amend(Who("manager-1"), "havering", personal.record_id(), "x", "y", nullptr)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(RecorderTest, ConcurrentWritersOfTheSameVersionOneWinsOneIsAborted) {
