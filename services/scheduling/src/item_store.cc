@@ -27,6 +27,9 @@ std::string ChildKey(const std::string& a, const std::string& id) {
 std::string TaskKey(const std::string& a, const std::string& id) {
   return Tag(a) + "task:" + id;
 }
+std::string SessionKey(const std::string& a, const std::string& id) {
+  return Tag(a) + "session:" + id;
+}
 std::string CaseloadKey(const std::string& a, const std::string& w) {
   return Tag(a) + "caseload:" + w;
 }
@@ -200,6 +203,40 @@ TaskRecord TaskFromJson(const json& j) {
   return t;
 }
 
+std::string ToJson(const SessionRecord& s) {
+  json j = {
+      {"record_id", s.record_id},
+      {"kind", policy::RecordKindName(s.kind)},
+      {"held_at", absl::ToUnixSeconds(s.held_at)},
+      {"circulated_at",
+       s.circulated_at.has_value() ? json(absl::ToUnixSeconds(*s.circulated_at)) : json(nullptr)},
+      {"supervisor_id", s.supervisor_id},
+      {"worker_id", s.worker_id},
+      {"child_id", s.child_id},
+      {"team_id", s.team_id},
+      {"recorded", s.recorded},
+      {"signed_off", s.signed_off}};
+  return j.dump();
+}
+
+SessionRecord SessionFromJson(const json& j) {
+  SessionRecord s;
+  s.record_id = j.value("record_id", "");
+  s.kind =
+      policy::ParseRecordKind(j.value("kind", "")).value_or(policy::RecordKind::kCaseSupervision);
+  s.held_at = absl::FromUnixSeconds(j.value("held_at", int64_t{0}));
+  if (j.contains("circulated_at") && !j["circulated_at"].is_null()) {
+    s.circulated_at = absl::FromUnixSeconds(j["circulated_at"].get<int64_t>());
+  }
+  s.supervisor_id = j.value("supervisor_id", "");
+  s.worker_id = j.value("worker_id", "");
+  s.child_id = j.value("child_id", "");
+  s.team_id = j.value("team_id", "");
+  s.recorded = j.value("recorded", false);
+  s.signed_off = j.value("signed_off", false);
+  return s;
+}
+
 absl::Status Parse(const redis::Reply& reply, json& out) {
   out = json::parse(reply.str(), nullptr, /*allow_exceptions=*/false);
   if (out.is_discarded()) return absl::InternalError("a stored scheduling record is not JSON");
@@ -303,6 +340,12 @@ void Unindex(redis::ChangeSet& change, const std::string& a, const v1::DueItem& 
 
 std::string SubjectKeyOf(const v1::DueItem& item) {
   if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK) return "task:" + item.task_id();
+  if (item.kind() == v1::ITEM_KIND_RECORD_DEADLINE ||
+      item.kind() == v1::ITEM_KIND_CIRCULATE_DEADLINE ||
+      item.kind() == v1::ITEM_KIND_SIGN_OFF_DEADLINE) {
+    auto it = item.explanation().facts().find("record_id");
+    return "record:" + (it == item.explanation().facts().end() ? "" : it->second);
+  }
   if (item.kind() == v1::ITEM_KIND_CASE_DISCUSSION) return "child:" + item.child_id();
   return "worker:" + item.worker_id();
 }
@@ -374,6 +417,8 @@ absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subj
     p.Add({"GET", ChildKey(a, id)});
   for (const auto& id : subjects.tasks)
     p.Add({"GET", TaskKey(a, id)});
+  for (const auto& id : subjects.sessions)
+    p.Add({"GET", SessionKey(a, id)});
   State state;
   if (p.size() == 0) return state;
   auto replies = connection_.Execute(p, redis::Idempotency::kIdempotent);
@@ -397,6 +442,12 @@ absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subj
     if (!r.is_string()) continue;
     if (auto s = Parse(r, j); !s.ok()) return s;
     state.tasks[id] = TaskFromJson(j);
+  }
+  for (const auto& id : subjects.sessions) {
+    const auto& r = (*replies)[i++];
+    if (!r.is_string()) continue;
+    if (auto s = Parse(r, j); !s.ok()) return s;
+    state.sessions[id] = SessionFromJson(j);
   }
   return state;
 }
@@ -464,6 +515,9 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
   }
   for (const auto& [id, task] : after.tasks) {
     change.Write(TaskKey(a, id), {"SET", TaskKey(a, id), ToJson(task)});
+  }
+  for (const auto& [id, session] : after.sessions) {
+    change.Write(SessionKey(a, id), {"SET", SessionKey(a, id), ToJson(session)});
   }
 
   // Items that stop mattering: off every index, then their final event.

@@ -258,6 +258,59 @@ TaskRecord FromTask(const trg::OversightTask& t) {
   return task;
 }
 
+std::optional<policy::RecordKind> ToRecordKind(rec::RecordKind kind) {
+  switch (kind) {
+    case rec::RECORD_KIND_PERSONAL_SUPERVISION:
+      return policy::RecordKind::kPersonalSupervision;
+    case rec::RECORD_KIND_CASE_SUPERVISION:
+      return policy::RecordKind::kCaseSupervision;
+    case rec::RECORD_KIND_GROUP_SUPERVISION:
+      return policy::RecordKind::kGroupSupervision;
+    case rec::RECORD_KIND_AD_HOC_DISCUSSION:
+      return policy::RecordKind::kAdHocDiscussion;
+    case rec::RECORD_KIND_MANAGEMENT_OVERSIGHT:
+      return policy::RecordKind::kManagementOversight;
+    case rec::RECORD_KIND_OBSERVATION:
+      return policy::RecordKind::kObservation;
+    case rec::RECORD_KIND_SUPERVISION_AGREEMENT:
+      return policy::RecordKind::kAgreement;
+    default:
+      return std::nullopt;
+  }
+}
+
+void ApplyRecordSteps(const google::protobuf::Message& event, absl::Time at, State& state,
+                      Reaction& r) {
+  if (const auto* e = As<rec::SessionHeld>(event)) {
+    auto kind = ToRecordKind(e->kind());
+    if (!kind.has_value()) return;
+    SessionRecord& s = state.sessions[e->record_id()];
+    s.record_id = e->record_id();
+    s.kind = *kind;
+    s.held_at = e->has_held_at() ? events::FromTimestamp(e->held_at()) : at;
+    s.supervisor_id = e->supervisor_id();
+    if (e->supervisee_ids_size() > 0) s.worker_id = e->supervisee_ids(0);
+    if (e->child_ids_size() > 0) s.child_id = e->child_ids(0);
+    s.team_id = e->team_id();
+    r.sessions.insert(e->record_id());
+  } else if (const auto* e = As<rec::RecordRecorded>(event)) {
+    if (!state.sessions.count(e->record_id())) return;
+    state.sessions[e->record_id()].recorded = true;
+    r.sessions.insert(e->record_id());
+    r.satisfied.insert(RecordItemId(ItemKind::kRecordDeadline, e->record_id(), "record"));
+  } else if (const auto* e = As<rec::RecordCirculated>(event)) {
+    if (!state.sessions.count(e->record_id())) return;
+    state.sessions[e->record_id()].circulated_at = at;
+    r.sessions.insert(e->record_id());
+    r.satisfied.insert(RecordItemId(ItemKind::kCirculateDeadline, e->record_id(), "circulate"));
+  } else if (const auto* e = As<rec::RecordSigned>(event)) {
+    if (!e->fully_signed() || !state.sessions.count(e->record_id())) return;
+    state.sessions[e->record_id()].signed_off = true;
+    r.sessions.insert(e->record_id());
+    r.satisfied.insert(RecordItemId(ItemKind::kSignOffDeadline, e->record_id(), "sign_off"));
+  }
+}
+
 Reaction ApplyTask(const google::protobuf::Message& event, State& state) {
   Reaction r;
   if (const auto* e = As<trg::TaskOpened>(event)) {
@@ -328,8 +381,11 @@ Subjects SubjectsOf(const google::protobuf::Message& event) {
   } else if (const auto* e = As<rec::SessionHeld>(event)) {
     s.workers.assign(e->supervisee_ids().begin(), e->supervisee_ids().end());
     s.children.assign(e->child_ids().begin(), e->child_ids().end());
+    s.sessions.push_back(e->record_id());
   } else if (const auto* e = As<rec::AgreementSigned>(event)) {
     s.workers.push_back(e->supervisee_id());
+  } else if (package == "oversight.recording.v1") {
+    if (auto id = string_field("record_id"); !id.empty()) s.sessions.push_back(id);
   } else if (const auto* e = As<trg::TaskOpened>(event)) {
     s.tasks.push_back(e->task().task_id());
   } else if (package == "oversight.triggers.v1") {
@@ -356,6 +412,7 @@ Reaction Apply(const google::protobuf::Message& event, const common::v1::EventMe
     r.satisfied.insert(ItemId(ItemKind::kAgreementReview, e->supervisee_id()));
     r.satisfied.insert(ItemId(ItemKind::kNewAgreement, e->supervisee_id()));
   }
+  ApplyRecordSteps(event, events::FromTimestamp(meta.occurred_at()), state, r);
   return r;
 }
 
@@ -443,6 +500,37 @@ std::vector<PlannedItem> PlanTask(const std::string& authority, const TaskRecord
   (*item.mutable_explanation()->mutable_facts())["trigger"] = task.trigger_id;
   if (!task.owner_id.empty()) p.escalate_to_id = directory.SupervisorOf(task.owner_id);
   out.push_back(std::move(p));
+  return out;
+}
+
+std::string RecordItemId(policy::ItemKind kind, const std::string& record_id,
+                         absl::string_view step) {
+  return absl::StrCat(policy::ItemKindName(kind), ":", record_id, ":", step);
+}
+
+std::vector<PlannedItem> PlanSession(const std::string& authority, const SessionRecord& session,
+                                     const policy::Engine& engine) {
+  std::vector<PlannedItem> out;
+  policy::SessionFacts facts;
+  facts.record_id = session.record_id;
+  facts.kind = session.kind;
+  facts.held_at = session.held_at;
+  facts.circulated_at = session.circulated_at;
+  for (const auto& due : engine.RecordingDeadlines(facts)) {
+    std::string step;
+    for (const auto& [k, v] : due.explanation.facts)
+      if (k == "step") step = v;
+    if (step == "record" && session.recorded) continue;
+    if (step == "circulate" && session.circulated_at.has_value()) continue;
+    if (step == "sign_off" && session.signed_off) continue;
+    PlannedItem p = MakeItem(authority, due, "record:" + session.record_id,
+                             RecordItemId(due.kind, session.record_id, step));
+    p.item.set_worker_id(session.worker_id);
+    p.item.set_child_id(session.child_id);
+    p.item.set_team_id(session.team_id);
+    p.item.set_supervisor_id(session.supervisor_id);
+    out.push_back(std::move(p));
+  }
   return out;
 }
 

@@ -45,6 +45,20 @@ struct TaskRecord {
   bool open = true;
 };
 
+// A session whose record has deadlines (supervision events).
+struct SessionRecord {
+  std::string record_id;
+  policy::RecordKind kind = policy::RecordKind::kCaseSupervision;
+  absl::Time held_at = absl::UnixEpoch();
+  std::optional<absl::Time> circulated_at;
+  std::string supervisor_id;
+  std::string worker_id;  // the first supervisee
+  std::string child_id;   // the first child discussed
+  std::string team_id;
+  bool recorded = false;
+  bool signed_off = false;
+};
+
 // Who supervises whom: the supervisor (line manager) of a worker, "" if unknown.
 class Directory {
  public:
@@ -58,6 +72,7 @@ struct State {
   std::map<std::string, WorkerRecord> workers;
   std::map<std::string, ChildRecord> children;
   std::map<std::string, TaskRecord> tasks;
+  std::map<std::string, SessionRecord> sessions;
 };
 
 // What must be loaded before Apply: the records of these ids, and the children allocated to
@@ -66,6 +81,7 @@ struct Subjects {
   std::vector<std::string> workers;
   std::vector<std::string> children;
   std::vector<std::string> tasks;
+  std::vector<std::string> sessions;
   std::vector<std::string> caseloads_of;
 };
 
@@ -78,6 +94,7 @@ struct Reaction {
   std::set<std::string> workers;
   std::set<std::string> children;
   std::set<std::string> tasks;
+  std::set<std::string> sessions;
   std::set<std::string> satisfied;  // item ids
   std::string cancel_reason;        // e.g. "worker_left", "case_closed"
 };
@@ -111,6 +128,14 @@ std::vector<PlannedItem> PlanChild(const std::string& authority, const ChildReco
 // The OVERSIGHT_TASK item of an open task with the task's own due date (nothing once closed).
 std::vector<PlannedItem> PlanTask(const std::string& authority, const TaskRecord& task,
                                   const Directory& directory);
+
+// The record / circulate / sign-off deadlines of a session (engine.RecordingDeadlines), minus
+// the steps done; ids "<kind>:<record id>:<step>". Sign-off counts from the actual circulation
+// once known (S10).
+std::vector<PlannedItem> PlanSession(const std::string& authority, const SessionRecord& session,
+                                     const policy::Engine& engine);
+std::string RecordItemId(policy::ItemKind kind, const std::string& record_id,
+                         absl::string_view step);
 
 // A stage a timer will fire, in time order.
 struct StageTime {

@@ -39,8 +39,9 @@ common::v1::Date D(int y, int m, int d) {
 class PlannerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto registry = authorities::AuthorityRegistry::Load(
-        policy::DefaultPackDir(), policy::DefaultCalendarPath(), {"devon", "havering"});
+    auto registry = authorities::AuthorityRegistry::Load(policy::DefaultPackDir(),
+                                                         policy::DefaultCalendarPath(),
+                                                         {"devon", "havering", "stoke-on-trent"});
     ASSERT_TRUE(registry.ok()) << registry.status();
     registry_ = registry->release();
   }
@@ -355,6 +356,66 @@ TEST_F(PlannerTest, SupervisorChangeMovesTheCaseloadAndAsksForANewAgreement) {
   EXPECT_EQ(DueOf(*fresh), EndOf(2025, 5, 1));
   EXPECT_EQ(fresh->item.supervisor_id(), "manager-2");
   EXPECT_EQ(ChildItems("child-1")[0].item.supervisor_id(), "manager-2");
+}
+
+TEST_F(PlannerTest, SessionRecordDeadlinesFollowCirculationAndAreSatisfiedStepByStep) {
+  authority_ = "stoke-on-trent";
+  const absl::Time held = absl::FromCivil(absl::CivilSecond(2025, 3, 3, 10, 0, 0),
+                                          A().calendar->zone());  // Mon 3 Mar 2025, 10:00
+  Held(rec::RECORD_KIND_PERSONAL_SUPERVISION, {"worker-1"}, {}, held);
+  auto items = PlanSession(authority_, state_.sessions["rec-1"], *A().engine);
+  std::map<std::string, PlannedItem> by_id;
+  for (auto& p : items)
+    by_id[p.item.item_id()] = p;
+  const std::string circulate =
+      RecordItemId(policy::ItemKind::kCirculateDeadline, "rec-1", "circulate");
+  const std::string sign_off =
+      RecordItemId(policy::ItemKind::kSignOffDeadline, "rec-1", "sign_off");
+  ASSERT_TRUE(by_id.count(circulate));
+  ASSERT_TRUE(by_id.count(sign_off));
+  // S10: circulated within 48 elapsed hours: Wed 5 Mar 10:00.
+  EXPECT_EQ(DueOf(by_id[circulate]), held + absl::Hours(48));
+  EXPECT_EQ(by_id[circulate].item.explanation().rule_id(), "S10");
+  EXPECT_EQ(by_id[circulate].item.supervisor_id(), "manager-1");
+  // S10: signed within 5 working days of circulation, counted from the circulation deadline
+  // while not circulated: Wed 5 Mar + 5 working days = Wed 12 Mar, end of day.
+  EXPECT_EQ(DueOf(by_id[sign_off]), EndOf(2025, 3, 12));
+
+  std::map<std::string, v1::DueItem> existing;
+  for (auto& p : items)
+    existing[p.item.item_id()] = p.item;
+  rec::RecordCirculated circulated;
+  circulated.set_record_id("rec-1");
+  Reaction r = Feed(circulated,
+                    absl::FromCivil(absl::CivilSecond(2025, 3, 4, 15, 0, 0), A().calendar->zone()));
+  auto after = PlanSession(authority_, state_.sessions["rec-1"], *A().engine);
+  Changes changes;
+  Reconcile(existing, after, r, changes);
+  ASSERT_EQ(changes.satisfied.size(), 1u);  // the circulation step
+  EXPECT_EQ(changes.satisfied[0].item_id(), circulate);
+  bool moved = false;
+  for (const auto& up : changes.upserts) {
+    if (up.item.item_id() != sign_off) continue;
+    moved = true;
+    // S10: from the actual circulation, Tue 4 Mar + 5 working days = Tue 11 Mar.
+    EXPECT_EQ(DueOf(up), EndOf(2025, 3, 11));
+  }
+  EXPECT_TRUE(moved);
+
+  rec::RecordSigned signed_event;
+  signed_event.set_record_id("rec-1");
+  signed_event.set_fully_signed(true);
+  Reaction rs = Feed(signed_event, Noon(2025, 3, 6));
+  std::map<std::string, v1::DueItem> now_existing;
+  for (auto& p : after)
+    now_existing[p.item.item_id()] = p.item;
+  Changes signed_changes;
+  Reconcile(now_existing, PlanSession(authority_, state_.sessions["rec-1"], *A().engine), rs,
+            signed_changes);
+  bool sign_off_satisfied = false;
+  for (const auto& item : signed_changes.satisfied)
+    sign_off_satisfied |= item.item_id() == sign_off;
+  EXPECT_TRUE(sign_off_satisfied);
 }
 
 }  // namespace

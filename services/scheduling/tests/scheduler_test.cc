@@ -340,5 +340,33 @@ TEST_F(SchedulerTest, TimersThatFellDueWhileDownFireOnceOnStart) {
   }
 }
 
+TEST_F(SchedulerTest, CaseSupervisionRecordDeadlineIsSatisfiedWhenRecorded) {
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  rec::SessionHeld held;
+  held.set_record_id("rec-7");
+  held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+  held.set_supervisor_id("manager-1");
+  held.add_supervisee_ids("worker-1");
+  held.add_child_ids("child-1");
+  events::ToTimestamp(Noon(2025, 3, 6), held.mutable_held_at());  // Thursday
+  ASSERT_TRUE(Feed(held, "held-7", Noon(2025, 3, 6)).ok());
+  const std::string record = "record_deadline:rec-7:record";
+  auto item = store_->GetItem("devon", record);
+  ASSERT_TRUE(item.ok()) << item.status();
+  // D11: recorded within 3 working days of Thu 6 Mar: Fri 7, Mon 10, Tue 11 Mar 2025.
+  EXPECT_EQ(events::FromTimestamp(item->due_at()), EndOf(2025, 3, 11));
+  EXPECT_EQ(item->explanation().rule_id(), "D11");
+  EXPECT_EQ(item->supervisor_id(), "manager-1");
+
+  rec::RecordRecorded recorded;
+  recorded.set_record_id("rec-7");
+  ASSERT_TRUE(Feed(recorded, "recorded-7", Noon(2025, 3, 10)).ok());
+  auto events = OutboxFor(record);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().type, "oversight.scheduling.v1.ItemSatisfied");
+  EXPECT_EQ(events.back().extra, "recorded-7");
+  EXPECT_EQ(store_->GetItem("devon", record).status().code(), absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace oversight::scheduling
