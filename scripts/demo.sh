@@ -116,8 +116,11 @@ cleanup() {
     step "Stopping (SIGTERM, newest first)"
     stop_all
   fi
-  if ((!finished)); then say "demo.sh: stopped early (status $status); logs are in $log_dir"; fi
-  exit "$status"
+  if ((!finished)); then
+    say "demo.sh: stopped early (status $status); logs are in $log_dir"
+    exit "$status"
+  fi
+  exit 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -340,7 +343,7 @@ for name in "${services[@]}"; do
 done
 kcat -C -b "$bootstrap" -t oversight.dead-letters.v1 -e -q -J 2>/dev/null >"$log_dir/dead-letters.jsonl" || true
 on_topic=$(wc -l <"$log_dir/dead-letters.jsonl")
-say "  $dead_total dead-lettered by the services' metrics; $on_topic records on oversight.dead-letters.v1"
+say "  $dead_total dead-lettered (services' metrics), $on_topic records on oversight.dead-letters.v1 (one per consuming service):"
 python3 scripts/demo/dead_letters.py "$log_dir/dead-letters.jsonl" 5 | sed 's/^/    /' || true
 
 step "Logs"
