@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/event_record.h"
@@ -41,6 +42,9 @@ std::string TasksOfKey(const std::string& a, const std::string& child) {
 }
 std::string DueKey(const std::string& a) {
   return Tag(a) + "due";
+}
+std::string HistoryKey(const std::string& a) {
+  return Tag(a) + "history";
 }
 std::string DueSupKey(const std::string& a, const std::string& s) {
   return Tag(a) + "due:sup:" + s;
@@ -539,6 +543,12 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
                                 events::FromTimestamp(cause.occurred_at()), cause, now);
     *e.mutable_item() = final_item;
     e.set_by_event_id(cause.event_id());
+    const bool on_time =
+        !item.has_due_at() || cause.occurred_at().seconds() <= item.due_at().seconds();
+    change.Write(HistoryKey(a), {"ZADD", HistoryKey(a), std::to_string(item.due_at().seconds()),
+                                 absl::StrCat(item.item_id(), "|", static_cast<int>(item.kind()),
+                                              "|", item.worker_id(), "|", item.team_id(), "|",
+                                              on_time ? 1 : 0, "|", cause.event_id())});
     auto record = BuildRecord(schedule_topic_, final_item, e);
     if (!record.ok()) return record.status();
     Emit(change, *std::move(record));
@@ -713,6 +723,75 @@ absl::StatusOr<v1::ListDueItemsResponse> ItemStore::ListDue(const v1::ListDueIte
     }
     *response.add_items() = std::move(item);
   }
+  return response;
+}
+
+absl::StatusOr<v1::ComplianceResponse> ItemStore::Compliance(const v1::ComplianceRequest& request,
+                                                             absl::Time now) {
+  const std::string& a = request.authority_id();
+  const std::string from =
+      request.has_period_start() ? std::to_string(request.period_start().seconds()) : "-inf";
+  const std::string to =
+      request.has_period_end() ? std::to_string(request.period_end().seconds()) : "+inf";
+  std::map<std::string, v1::ComplianceFigures> workers, teams;
+  v1::ComplianceFigures total;
+  total.set_scope_id(a);
+  auto count = [&](v1::ItemKind kind, const std::string& worker, const std::string& team,
+                   bool on_time, bool open_overdue) {
+    if (!request.team_id().empty() && team != request.team_id()) return;
+    std::vector<v1::ComplianceFigures*> scopes = {&total};
+    if (!worker.empty()) {
+      workers[worker].set_scope_id(worker);
+      scopes.push_back(&workers[worker]);
+    }
+    if (!team.empty()) {
+      teams[team].set_scope_id(team);
+      scopes.push_back(&teams[team]);
+    }
+    for (auto* f : scopes) {
+      if (kind == v1::ITEM_KIND_PERSONAL_SUPERVISION) {
+        f->set_sessions_due(f->sessions_due() + 1);
+        if (on_time) f->set_sessions_on_time(f->sessions_on_time() + 1);
+      } else if (kind == v1::ITEM_KIND_CASE_DISCUSSION) {
+        f->set_case_discussions_due(f->case_discussions_due() + 1);
+        if (on_time) f->set_case_discussions_on_time(f->case_discussions_on_time() + 1);
+      } else if (kind == v1::ITEM_KIND_RECORD_DEADLINE ||
+                 kind == v1::ITEM_KIND_CIRCULATE_DEADLINE ||
+                 kind == v1::ITEM_KIND_SIGN_OFF_DEADLINE) {
+        f->set_records_due(f->records_due() + 1);
+        if (on_time) f->set_records_on_time(f->records_on_time() + 1);
+      }
+      if (open_overdue) f->set_open_overdue(f->open_overdue() + 1);
+    }
+  };
+  auto history = connection_.Command({"ZRANGEBYSCORE", HistoryKey(a), from, to},
+                                     redis::Idempotency::kIdempotent);
+  if (!history.ok()) return history.status();
+  for (const auto& entry : history->elements()) {
+    std::vector<std::string> parts = absl::StrSplit(entry.str(), '|');
+    if (parts.size() < 5) continue;
+    count(static_cast<v1::ItemKind>(std::atoi(parts[1].c_str())), parts[2], parts[3],
+          parts[4] == "1", false);
+  }
+  const std::string live_to = std::to_string(
+      std::min<int64_t>(absl::ToUnixSeconds(now) - 1,
+                        request.has_period_end() ? request.period_end().seconds() : INT64_MAX));
+  auto live = connection_.Command({"ZRANGEBYSCORE", DueKey(a), from, live_to},
+                                  redis::Idempotency::kIdempotent);
+  if (!live.ok()) return live.status();
+  std::vector<std::string> ids;
+  for (const auto& id : live->elements())
+    ids.push_back(id.str());
+  auto items = ItemsByIds(a, ids);
+  if (!items.ok()) return items.status();
+  for (const auto& item : *items)
+    count(item.kind(), item.worker_id(), item.team_id(), false, true);
+  v1::ComplianceResponse response;
+  *response.mutable_total() = total;
+  for (auto& [id, f] : teams)
+    *response.add_teams() = f;
+  for (auto& [id, f] : workers)
+    *response.add_workers() = f;
   return response;
 }
 

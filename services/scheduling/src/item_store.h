@@ -20,6 +20,8 @@
 //   ovs:{A}:sch:due                sorted set: item id by due time (every dated item)
 //   ovs:{A}:sch:due:sup:<s>        the same per supervisor
 //   ovs:{A}:sch:due:team:<t>       the same per team
+//   ovs:{A}:sch:history            sorted set by due time of satisfied items:
+//                                  "<item>|<kind>|<worker>|<team>|<1 on time, 0 late>"
 //
 // A timer fires through ClaimScript: one Lua script checks the item is still due, emits its
 // pre-built event into the outbox, and moves the item to its next stage (or off the timer set),
@@ -85,6 +87,13 @@ class ItemStore {
   // paged by offset (page_token is the offset). `now` decides "overdue" for overdue_only.
   absl::StatusOr<v1::ListDueItemsResponse> ListDue(const v1::ListDueItemsRequest& request,
                                                    absl::Time now);
+
+  // Compliance over [period_start, period_end] (by due date) for a team or the authority:
+  // satisfied items count as due and, when satisfied by their deadline, on time; live items due
+  // in the period and past `now` count as due, not on time, and open overdue. Per worker, per
+  // team and in total. Sessions: personal supervision; records: record, circulate, sign-off.
+  absl::StatusOr<v1::ComplianceResponse> Compliance(const v1::ComplianceRequest& request,
+                                                    absl::Time now);
 
   redis::Connection& connection() { return connection_; }
 

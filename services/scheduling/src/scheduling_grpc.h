@@ -47,8 +47,9 @@ class SchedulingGrpcService final : public v1::SchedulingService::Service {
   grpc::Status ExplainItem(grpc::ServerContext* context, const v1::ExplainItemRequest* request,
                            v1::DueItem* response) override;
 
-  // Not implemented yet: UNIMPLEMENTED (compliance needs the history of items satisfied on time,
-  // which is not kept yet).
+  // Compliance of a team (or the authority) over a period of due dates: sessions, case
+  // discussions and records due and done on time, open overdue items; per worker and per team
+  // (see ItemStore::Compliance). INVALID_ARGUMENT for a period that ends before it starts.
   grpc::Status GetCompliance(grpc::ServerContext* context, const v1::ComplianceRequest* request,
                              v1::ComplianceResponse* response) override;
 

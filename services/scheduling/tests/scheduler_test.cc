@@ -368,5 +368,36 @@ TEST_F(SchedulerTest, CaseSupervisionRecordDeadlineIsSatisfiedWhenRecorded) {
   EXPECT_EQ(store_->GetItem("devon", record).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(SchedulerTest, ComplianceCountsOnTimeSessionsAndOpenOverdueItems) {
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  Join("worker-2", "manager-1", absl::CivilDay(2025, 1, 6));
+  rec::SessionHeld held;  // worker-1 supervised on Fri 10 Jan, before the 13 Jan deadline (D2)
+  held.set_record_id("rec-ps");
+  held.set_kind(rec::RECORD_KIND_PERSONAL_SUPERVISION);
+  held.set_supervisor_id("manager-1");
+  held.add_supervisee_ids("worker-1");
+  events::ToTimestamp(Noon(2025, 1, 10), held.mutable_held_at());
+  ASSERT_TRUE(Feed(held, "held-ps", Noon(2025, 1, 10)).ok());
+
+  v1::ComplianceRequest request;
+  request.set_authority_id("devon");
+  request.set_team_id("team-a");
+  events::ToTimestamp(Start(2025, 1, 1), request.mutable_period_start());
+  events::ToTimestamp(Start(2025, 1, 15), request.mutable_period_end());
+  auto figures = store_->Compliance(request, Noon(2025, 1, 15));
+  ASSERT_TRUE(figures.ok()) << figures.status();
+  // Two sessions were due on 13 Jan: worker-1's held on time, worker-2's still open and overdue.
+  EXPECT_EQ(figures->total().sessions_due(), 2);
+  EXPECT_EQ(figures->total().sessions_on_time(), 1);
+  EXPECT_EQ(figures->total().open_overdue(), 1);
+  ASSERT_EQ(figures->workers_size(), 2);
+  EXPECT_EQ(figures->workers(0).scope_id(), "worker-1");
+  EXPECT_EQ(figures->workers(0).sessions_on_time(), 1);
+  EXPECT_EQ(figures->workers(1).scope_id(), "worker-2");
+  EXPECT_EQ(figures->workers(1).open_overdue(), 1);
+  ASSERT_EQ(figures->teams_size(), 1);
+  EXPECT_EQ(figures->teams(0).sessions_due(), 2);
+}
+
 }  // namespace
 }  // namespace oversight::scheduling
