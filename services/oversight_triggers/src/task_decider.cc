@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "oversight/cases/v1/case_events.pb.h"
-#include "oversight/events/fields.h"
 #include "oversight/events/outbound.h"
+#include "oversight/policy/event_facts.h"
 
 namespace oversight::triggers {
 namespace {
@@ -86,12 +86,14 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
   decision.previous_worker_id = context.child.worker_id;
   const bool worker_changed = UpdateChild(event, decision.child);
 
+  // The event passed CheckInbound (meta with occurred_at), so this cannot fail; fall back to
+  // the meta alone if it ever does, which triggers nothing.
+  auto event_facts = policy::EventFactsFromMessage(event);
   policy::CaseEventFacts facts;
+  if (event_facts.ok()) facts = *std::move(event_facts);
   facts.event_id = meta.event_id();
-  facts.type = event.GetDescriptor()->full_name();
   facts.child_id = meta.subject();
   facts.occurred_at = events::FromTimestamp(meta.occurred_at());
-  facts.fields = events::FlattenFields(event);
 
   std::vector<v1::OversightTask> open = context.open_tasks;
   std::vector<std::string> opened_now;
