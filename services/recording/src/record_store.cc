@@ -211,6 +211,41 @@ absl::Status RecordStore::EmitAudit(redis::ChangeSet& change, const std::string&
   return Emit(change, audit_topic_, record_id, event);
 }
 
+void RecordStore::VersionCommands(const v1::Record& next, redis::ChangeSet& change) const {
+  const std::string& a = next.authority_id();
+  const std::string& id = next.record_id();
+  const std::string version_key = VersionKey(a, id, next.version());
+  change.Write(version_key, {"SET", version_key, next.SerializeAsString()});
+  change.Write(HeadKey(a, id), {"SET", HeadKey(a, id), std::to_string(next.version())});
+  const std::string held = std::to_string(next.held_at().seconds());
+  std::vector<std::string> workers(next.supervisee_ids().begin(), next.supervisee_ids().end());
+  workers.push_back(next.supervisor_id());
+  for (const auto& w : workers)
+    change.Write(WorkerRecordsKey(a, w), {"ZADD", WorkerRecordsKey(a, w), held, id});
+  for (const auto& child : PartiesOf(next).child_ids)
+    change.Write(ChildRecordsKey(a, child), {"ZADD", ChildRecordsKey(a, child), held, id});
+
+  if (next.status() == v1::RECORD_STATUS_PURGED) {
+    // Retention ended: the content of every earlier version is destroyed; the tombstone stays.
+    for (int v = 1; v <= next.version() - 1; ++v) {
+      const std::string key = VersionKey(a, id, v);
+      change.Write(key, {"DEL", key});
+    }
+  }
+}
+
+absl::Status RecordStore::RestoreVersion(const v1::Record& version) {
+  if (version.record_id().empty() || version.authority_id().empty() || version.version() < 1) {
+    return absl::InvalidArgumentError("a stored version needs record_id, authority_id, version");
+  }
+  redis::ChangeSet change;
+  VersionCommands(version, change);
+  auto applied = change.Apply(
+      connection_, version.authority_id(), kServiceName,
+      events::DeriveId({"restore", version.record_id(), std::to_string(version.version())}));
+  return applied.ok() ? absl::OkStatus() : applied.status();
+}
+
 absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Record& next,
                                       const AuditEntry& audit) {
   const std::string& a = next.authority_id();
@@ -223,17 +258,7 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
     }
   }
   redis::ChangeSet change;
-  const std::string version_key = VersionKey(a, id, next.version());
-  change.Write(version_key, {"SET", version_key, next.SerializeAsString()});
-  change.Write(HeadKey(a, id), {"SET", HeadKey(a, id), std::to_string(next.version())});
-  const std::string held = std::to_string(next.held_at().seconds());
-  std::vector<std::string> workers(next.supervisee_ids().begin(), next.supervisee_ids().end());
-  workers.push_back(next.supervisor_id());
-  for (const auto& w : workers)
-    change.Write(WorkerRecordsKey(a, w), {"ZADD", WorkerRecordsKey(a, w), held, id});
-  for (const auto& child : PartiesOf(next).child_ids)
-    change.Write(ChildRecordsKey(a, child), {"ZADD", ChildRecordsKey(a, child), held, id});
-
+  VersionCommands(next, change);
   if (next.status() != v1::RECORD_STATUS_DRAFT && !next.has_missed()) {
     // Actions new to this version join the agendas; completion state is kept per action.
     std::set<std::string> known;
@@ -251,15 +276,17 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
       }
     }
   }
-  if (next.status() == v1::RECORD_STATUS_PURGED && previous != nullptr) {
-    // Retention ended: the content of every earlier version is destroyed; the tombstone stays.
-    for (int v = 1; v <= previous->version(); ++v) {
-      const std::string key = VersionKey(a, id, v);
-      change.Write(key, {"DEL", key});
-    }
-  }
   for (const auto& outbound : EventsFor(previous, next)) {
     if (auto s = Emit(change, supervision_topic_, outbound.key, *outbound.event); !s.ok()) return s;
+  }
+  if (!records_topic_.empty()) {
+    v1::RecordVersionStored stored;
+    const absl::Time at = events::FromTimestamp(next.updated_at());
+    *stored.mutable_meta() = events::DerivedMeta(
+        kServiceName, a, id, events::DeriveId({id, std::to_string(next.version())}), "version", at,
+        at);
+    *stored.mutable_record() = next;
+    if (auto s = Emit(change, records_topic_, id, stored); !s.ok()) return s;
   }
   if (auto s = EmitAudit(change, a, id, audit, absl::StrCat("audit/v", next.version())); !s.ok())
     return s;

@@ -57,10 +57,14 @@ struct WorkerEntry {
 // not): use one RecordStore per thread or per call.
 class RecordStore {
  public:
-  RecordStore(redis::Connection& connection, std::string supervision_topic, std::string audit_topic)
+  // `records_topic` (optional): every stored version is also published there as a
+  // RecordVersionStored, keyed by record id, so RestoreVersion can rebuild the store from Kafka.
+  RecordStore(redis::Connection& connection, std::string supervision_topic, std::string audit_topic,
+              std::string records_topic = "")
       : connection_(connection),
         supervision_topic_(std::move(supervision_topic)),
-        audit_topic_(std::move(audit_topic)) {}
+        audit_topic_(std::move(audit_topic)),
+        records_topic_(std::move(records_topic)) {}
 
   // The latest version; NOT_FOUND if the record does not exist.
   absl::StatusOr<v1::Record> Head(const std::string& authority, const std::string& record_id);
@@ -88,6 +92,12 @@ class RecordStore {
   // version first; transport errors as the connection's. Nothing is written on failure.
   absl::Status SaveVersion(const v1::Record* previous, const v1::Record& next,
                            const AuditEntry& audit);
+
+  // Rebuild: stores one version read back from the records topic (version key, head, indexes;
+  // a tombstone deletes the earlier versions), publishing nothing. Versions of one record must
+  // come in order (they do: one key, one partition). Idempotent by (record id, version).
+  // Actions and agendas are not rebuilt (see README).
+  absl::Status RestoreVersion(const v1::Record& version);
 
   // Publishes an audit event alone (reads, refusals) through the outbox.
   absl::Status Audit(const std::string& authority, const std::string& record_id,
@@ -123,6 +133,8 @@ class RecordStore {
   redis::Connection& connection() { return connection_; }
 
  private:
+  // The commands that store `next` (version, head, indexes; a tombstone's deletions).
+  void VersionCommands(const v1::Record& next, redis::ChangeSet& change) const;
   absl::Status EmitAudit(redis::ChangeSet& change, const std::string& authority,
                          const std::string& record_id, const AuditEntry& audit,
                          const std::string& discriminator) const;
@@ -130,6 +142,7 @@ class RecordStore {
   redis::Connection& connection_;
   std::string supervision_topic_;
   std::string audit_topic_;
+  std::string records_topic_;
 };
 
 }  // namespace oversight::recording

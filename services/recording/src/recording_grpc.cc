@@ -21,7 +21,7 @@ grpc::Status RecordingGrpcService::Run(grpc::ServerContext* context, Call call) 
   auto principal = authenticator_.Authenticate(*context);
   if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
   auto lease = pool_.Acquire();
-  RecordStore store(*lease, supervision_topic_, audit_topic_);
+  RecordStore store(*lease, supervision_topic_, audit_topic_, records_topic_);
   Recorder recorder(authorities_, store, clock_);
   return call(recorder, *principal);
 }

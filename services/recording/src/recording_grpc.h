@@ -21,13 +21,14 @@ class RecordingGrpcService final : public v1::RecordingService::Service {
   RecordingGrpcService(const authorities::AuthorityRegistry& authorities,
                        redis::ConnectionPool& pool, const runtime::Authenticator& authenticator,
                        const runtime::Clock& clock, std::string supervision_topic,
-                       std::string audit_topic)
+                       std::string audit_topic, std::string records_topic = "")
       : authorities_(authorities),
         pool_(pool),
         authenticator_(authenticator),
         clock_(clock),
         supervision_topic_(std::move(supervision_topic)),
-        audit_topic_(std::move(audit_topic)) {}
+        audit_topic_(std::move(audit_topic)),
+        records_topic_(std::move(records_topic)) {}
 
   grpc::Status CreateRecord(grpc::ServerContext* context, const v1::CreateRecordRequest* request,
                             v1::Record* response) override;
@@ -73,6 +74,7 @@ class RecordingGrpcService final : public v1::RecordingService::Service {
   const runtime::Clock& clock_;
   std::string supervision_topic_;
   std::string audit_topic_;
+  std::string records_topic_;
 };
 
 }  // namespace oversight::recording

@@ -14,6 +14,8 @@
 namespace oversight::recording {
 
 inline constexpr char kServiceName[] = "oversight-recording";
+// Where every stored version is published (RecordVersionStored), for rebuilds (rebuild.h).
+inline constexpr char kRecordsTopic[] = "oversight.records.v1";
 
 // One event to publish and its Kafka key (the supervisee's worker id; the supervisor's for
 // records without a supervisee).
