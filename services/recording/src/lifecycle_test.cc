@@ -221,5 +221,26 @@ TEST_F(LifecycleTest, DisagreementIsRecordedAndReferredToTheLineManager) {
   EXPECT_EQ(referred->notes(), chain[1].notes());
 }
 
+TEST_F(LifecycleTest, PurgeLeavesAChainedTombstoneThatRefusesEveryStep) {
+  const auto chain = SignedChain();
+  auto tombstone = Purge(chain.back(), "H8", At("ro-1", "2029-04-01T12:00:00Z"));
+  ASSERT_TRUE(tombstone.ok()) << tombstone.status();
+  EXPECT_EQ(tombstone->status(), v1::RECORD_STATUS_PURGED);
+  EXPECT_EQ(tombstone->previous_hash(), chain.back().content_hash());
+  EXPECT_EQ(tombstone->actions_size(), 0);
+  EXPECT_EQ(tombstone->supervisee_ids(0), "worker-1");
+  EXPECT_TRUE(EventsFor(&chain.back(), *tombstone).empty());
+  const Step later = At("manager-1", "2029-04-02T12:00:00Z");
+  EXPECT_EQ(
+      Update(*tombstone, testing::PersonalSupervision(), later, Engine("devon")).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Sign(*tombstone, v1::PARTY_SUPERVISOR, later).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      Disagree(*tombstone, "x", false, "", At("worker-1", "2029-04-02T12:00:00Z")).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Purge(*tombstone, "H8", later).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace oversight::recording

@@ -373,6 +373,25 @@ TEST_F(RecorderTest, PurgeAfterRetentionLeavesATombstoneAndAnAuditEvent) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(RecorderTest, RecordsFollowAWorkerWhoMovesTeamToTheNewSupervisor) {
+  const v1::Record record = SignedRecord("havering");
+  EXPECT_EQ(recorder_->Get(Who("manager-5"), "havering", record.record_id(), 0, "").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  workforce::v1::SupervisorChanged moved;
+  moved.set_worker_id("worker-1");
+  moved.set_supervisor_id("manager-5");
+  moved.set_previous_supervisor_id("manager-1");
+  moved.set_team_id("team-b");
+  ASSERT_TRUE(store_->DirectoryChange("havering", moved)
+                  .Apply(*c_, "havering", kServiceName, "moved-worker-1")
+                  .ok());
+  auto read = recorder_->Get(Who("manager-5"), "havering", record.record_id(), 0, "handover");
+  ASSERT_TRUE(read.ok()) << read.status();  // H9: the new supervisor reads the worker's records
+  auto agenda = recorder_->Agenda(Who("manager-5"), "havering", "worker-1", "");
+  ASSERT_TRUE(agenda.ok()) << agenda.status();
+  EXPECT_EQ(agenda->size(), 1u);  // the open action follows the worker to the next session
+}
+
 TEST_F(RecorderTest, ConcurrentWritersOfTheSameVersionOneWinsOneIsAborted) {
   auto created = recorder_->Create(Who("manager-1"), testing::PersonalSupervision(), false);
   ASSERT_TRUE(created.ok());
