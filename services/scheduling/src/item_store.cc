@@ -354,39 +354,62 @@ std::string SubjectKeyOf(const v1::DueItem& item) {
   return "worker:" + item.worker_id();
 }
 
-// The Lua body of the timer claim (see the header comment of item_store.h).
-// KEYS[1] timers, KEYS[1+i] item hash i; ARGV[1] now (unix seconds), ARGV[1+i] item id i.
+// The Lua body of the timer claim (see the header comment of item_store.h). KEYS[1] timers,
+// KEYS[1+i] item hash i; ARGV[1] now (unix seconds), then 10 per item: id, the `next` index the
+// caller read, the stage index to fire (-1: none left), the next timer score ('' : none), the
+// stage, level, topic, key, value and headers (JSON flat list) of the event built by the caller.
+// The item fires only if it is still due and nobody moved it since the caller read it.
 constexpr char kClaimBody[] = R"lua(
 local now = tonumber(args[1])
 local fired = 0
+local a = 2
 for i = 2, #keys do
-  local id = args[i]
+  local id, expected, k, nextscore = args[a], args[a + 1], tonumber(args[a + 2]), args[a + 3]
   local score = redis.call('ZSCORE', keys[1], id)
   if score and tonumber(score) <= now then
-    local n = tonumber(redis.call('HGET', keys[i], 'next') or '-1')
-    local count = tonumber(redis.call('HGET', keys[i], 'n') or '0')
-    if n < 0 or n >= count then
+    local current = redis.call('HGET', keys[i], 'next')
+    if not current then
       redis.call('ZREM', keys[1], id)
-    else
-      while n + 1 < count and tonumber(redis.call('HGET', keys[i], 's' .. (n + 1) .. ':at')) <= now do
-        n = n + 1
+    elseif current == expected then
+      if k >= 0 then
+        ovs.emit(args[a + 6], args[a + 7], args[a + 8], cjson.decode(args[a + 9]))
+        redis.call('HSET', keys[i], 'next', k + 1, 'stage', args[a + 4], 'level', args[a + 5])
+        fired = fired + 1
       end
-      local p = 's' .. n .. ':'
-      local f = redis.call('HMGET', keys[i], p .. 'topic', p .. 'key', p .. 'value', p .. 'h',
-                           p .. 'stage', p .. 'level')
-      ovs.emit(f[1], f[2], f[3], cjson.decode(f[4]))
-      redis.call('HSET', keys[i], 'next', n + 1, 'stage', f[5], 'level', f[6])
-      if n + 1 < count then
-        redis.call('ZADD', keys[1], redis.call('HGET', keys[i], 's' .. (n + 1) .. ':at'), id)
+      if nextscore ~= '' then
+        redis.call('ZADD', keys[1], nextscore, id)
       else
         redis.call('ZREM', keys[1], id)
       end
-      fired = fired + 1
     end
   end
+  a = a + 10
 end
 return fired
 )lua";
+
+// "at:stage:level,..." for the item hash, and back.
+std::string EncodeStages(const std::vector<StageTime>& stages) {
+  std::string out;
+  for (const auto& st : stages) {
+    if (!out.empty()) out += ",";
+    absl::StrAppend(&out, absl::ToUnixSeconds(st.at), ":", static_cast<int>(st.stage), ":",
+                    st.level);
+  }
+  return out;
+}
+
+std::vector<StageTime> DecodeStages(const std::string& text) {
+  std::vector<StageTime> stages;
+  if (text.empty()) return stages;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    std::vector<std::string> f = absl::StrSplit(part, ':');
+    if (f.size() != 3) continue;
+    stages.push_back({static_cast<v1::Stage>(std::atoi(f[1].c_str())), std::atoi(f[2].c_str()),
+                      absl::FromUnixSeconds(std::atoll(f[0].c_str()))});
+  }
+  return stages;
+}
 
 const redis::OutboxScript& ClaimScript() {
   static const auto* script = new redis::OutboxScript(kClaimBody);
@@ -575,33 +598,10 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
     if (auto old = existing.find(id); old != existing.end()) Unindex(change, a, old->second);
     change.Write(key, {"DEL", key});
     const auto stages = StagesOf(item, policy.pack, *policy.calendar, now);
-    std::vector<std::string> hset = {"HSET",        key,
-                                     "data",        CanonicalBytes(item),
-                                     "escalate_to", planned.escalate_to_id,
-                                     "stage",       std::to_string(v1::STAGE_SCHEDULED),
-                                     "level",       "0",
-                                     "n",           std::to_string(stages.size()),
-                                     "next",        "0"};
-    for (size_t i = 0; i < stages.size(); ++i) {
-      auto record = StageRecord(schedule_topic_, a, planned, stages[i], cause, now);
-      if (!record.ok()) return record.status();
-      nlohmann::json headers = nlohmann::json::array();
-      for (const auto& [k, v] : record->headers) {
-        headers.push_back(k);
-        headers.push_back(v);
-      }
-      const std::string p = "s" + std::to_string(i) + ":";
-      for (auto field :
-           {std::make_pair("at", std::to_string(absl::ToUnixSeconds(stages[i].at))),
-            std::make_pair("stage", std::to_string(stages[i].stage)),
-            std::make_pair("level", std::to_string(stages[i].level)),
-            std::make_pair("topic", record->topic), std::make_pair("key", record->key),
-            std::make_pair("value", record->value), std::make_pair("h", headers.dump())}) {
-        hset.push_back(p + field.first);
-        hset.push_back(std::move(field.second));
-      }
-    }
-    change.Write(key, std::move(hset));
+    change.Write(key, {"HSET", key, "data", CanonicalBytes(item), "escalate_to",
+                       planned.escalate_to_id, "stage", std::to_string(v1::STAGE_SCHEDULED),
+                       "level", "0", "n", std::to_string(stages.size()), "next", "0", "times",
+                       EncodeStages(stages), "cause", cause.event_id()});
     const std::string subject = planned.subject_key;
     change.Write(ItemsKey(a, subject), {"SADD", ItemsKey(a, subject), id});
     if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
@@ -636,11 +636,55 @@ absl::StatusOr<int> ItemStore::FireDue(const std::string& a, absl::Time now, int
         redis::Idempotency::kIdempotent);
     if (!due.ok()) return due.status();
     if (due->elements().empty()) return fired;
+    redis::Pipeline reads;
+    for (const auto& id : due->elements())
+      reads.Add({"HMGET", ItemKey(a, id.str()), "data", "escalate_to", "next", "times", "cause"});
+    auto hashes = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+    if (!hashes.ok()) return hashes.status();
+
     std::vector<std::string> keys = {TimersKey(a)};
     std::vector<std::string> args = {seconds};
-    for (const auto& id : due->elements()) {
-      keys.push_back(ItemKey(a, id.str()));
-      args.push_back(id.str());
+    for (size_t i = 0; i < due->elements().size(); ++i) {
+      const std::string id = due->elements()[i].str();
+      const auto& f = (*hashes)[i].elements();
+      keys.push_back(ItemKey(a, id));
+      std::vector<std::string> claim = {id, "", "-1", "", "", "", "", "", "", "[]"};
+      if (f.size() == 5 && f[0].is_string() && f[2].is_string()) {
+        claim[1] = f[2].str();
+        const int next = std::atoi(f[2].str().c_str());
+        const auto stages = DecodeStages(f[3].is_string() ? f[3].str() : "");
+        if (next < static_cast<int>(stages.size())) {
+          // Fire the latest stage that has passed (a restart after downtime fires it once).
+          size_t k = next;
+          while (k + 1 < stages.size() && stages[k + 1].at <= now)
+            ++k;
+          PlannedItem planned;
+          if (!planned.item.ParseFromString(f[0].str())) {
+            return absl::InternalError("a stored item is corrupt: " + id);
+          }
+          planned.escalate_to_id = f[1].is_string() ? f[1].str() : "";
+          common::v1::EventMeta cause;
+          cause.set_event_id(f[4].is_string() ? f[4].str() : "");
+          auto record = StageRecord(schedule_topic_, a, planned, stages[k], cause, now);
+          if (!record.ok()) return record.status();
+          nlohmann::json headers = nlohmann::json::array();
+          for (const auto& [hk, hv] : record->headers) {
+            headers.push_back(hk);
+            headers.push_back(hv);
+          }
+          claim[2] = std::to_string(k);
+          if (k + 1 < stages.size())
+            claim[3] = std::to_string(absl::ToUnixSeconds(stages[k + 1].at));
+          claim[4] = std::to_string(static_cast<int>(stages[k].stage));
+          claim[5] = std::to_string(stages[k].level);
+          claim[6] = record->topic;
+          claim[7] = record->key;
+          claim[8] = record->value;
+          claim[9] = headers.dump();
+        }
+      }
+      for (auto& arg : claim)
+        args.push_back(std::move(arg));
     }
     auto result = ClaimScript().Run(connection_, a, kServiceName, "", keys, args);
     if (!result.ok()) return result.status();

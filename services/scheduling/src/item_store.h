@@ -12,10 +12,8 @@
 //   ovs:{A}:sch:tasks_of:<c>       set of task item ids of child c (for the child's schedule)
 //   ovs:{A}:sch:item:<item>        hash: data (DueItem, stage SCHEDULED), escalate_to, stage and
 //                                  level (the last stage fired), n (stage count), next (index of
-//                                  the next stage), and per stage i: s<i>:at (unix seconds),
-//                                  s<i>:stage, s<i>:level, s<i>:topic, s<i>:key, s<i>:value,
-//                                  s<i>:h (headers, JSON flat list): the schedule event
-//                                  pre-built when the item was planned
+//                                  the next stage to fire), times ("at:stage:level,..." unix
+//                                  seconds), cause (the event id that planned it)
 //   ovs:{A}:sch:timers             sorted set: item id by its next stage time (unix seconds)
 //   ovs:{A}:sch:due                sorted set: item id by due time (every dated item)
 //   ovs:{A}:sch:due:sup:<s>        the same per supervisor
@@ -23,9 +21,11 @@
 //   ovs:{A}:sch:history            sorted set by due time of satisfied items:
 //                                  "<item>|<kind>|<worker>|<team>|<1 on time, 0 late>"
 //
-// A timer fires through ClaimScript: one Lua script checks the item is still due, emits its
-// pre-built event into the outbox, and moves the item to its next stage (or off the timer set),
-// so two replicas never fire the same stage and a crash never loses or doubles one.
+// A timer fires in two steps: FireDue reads the due items and builds each one's schedule event
+// in C++; one Lua script per batch then re-checks that every item is still due and still at the
+// stage index read (else another replica or a replan moved it: skipped), appends the event to
+// the outbox and moves the item to its next stage (or off the timer set). So two replicas never
+// fire the same stage and a crash never loses or doubles one.
 #pragma once
 
 #include <map>
