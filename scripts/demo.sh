@@ -330,9 +330,9 @@ for supervisor in "${supervisors[@]}"; do
   out=$("$ctl" notifications --target "$notifications" --authority "$authority" \
     --recipient "$supervisor" --token "$token" --timeout 60s) || true
   count_line=$(tail -n 1 <<<"$out")
-  head -n 6 <<<"$out" | sed 's/^/  /'
-  lines=$(wc -l <<<"$out")
-  if ((lines > 7)); then say "  ... $count_line in all"; else say "  ($count_line)"; fi
+  rows=$(($(wc -l <<<"$out") - 2))  # minus the header and the count line
+  sed '$d' <<<"$out" | head -n 6 | sed 's/^/  /'
+  if ((rows > 5)); then say "  ... $count_line in all"; else say "  $count_line"; fi
 done
 
 step "Dead letters"
