@@ -542,7 +542,7 @@ cmd_live_metrics() {
       OVERSIGHT_REDIS_PASSWORD="${redis_password}" \
       OVERSIGHT_POLICY_PACKS_DIR="${ROOT}/libs/policy/data/packs" \
       OVERSIGHT_POLICY_CALENDAR_FILE="${ROOT}/libs/policy/data/calendar/england-and-wales.json" \
-      OVERSIGHT_AUTH_JWT_SECRET=live-metrics-jwt-secret OVERSIGHT_AUTH_JWT_ISSUER=live-metrics \
+      OVERSIGHT_AUTH_JWT_SECRET=live-metrics-jwt-secret-of-at-least-32-bytes OVERSIGHT_AUTH_JWT_ISSUER=live-metrics \
       OVERSIGHT_AUTH_JWT_AUDIENCE=oversight \
       OVERSIGHT_SMTP_URL="smtp://127.0.0.1:${smtp_port}" OVERSIGHT_WEBHOOK_HMAC_SECRET=live-metrics-hmac \
       "${bin}" >"${WORK}/${name}.log" 2>&1 &
@@ -552,9 +552,12 @@ cmd_live_metrics() {
     grpc_target[${name}]="127.0.0.1:${grpc_port}"
   done
 
-  # Health first, as the kubelet would (this is also the first RPC each service counts).
+  # Health first, as the kubelet would (this is also the first RPC each service counts). Stop
+  # waiting for a service that has exited.
+  ready_or_exited() { ! kill -0 "$1" 2>/dev/null || "${probe}" "$2" --timeout 2; }
   for name in "${!grpc_target[@]}"; do
-    if wait_for 60 "${probe}" "${grpc_target[${name}]}" --timeout 2; then
+    if wait_for 60 ready_or_exited "${service_pid[${name}]}" "${grpc_target[${name}]}" &&
+      kill -0 "${service_pid[${name}]}" 2>/dev/null; then
       ok "oversight-${name} answers grpc.health.v1 SERVING"
     else
       bad "oversight-${name} is not SERVING on grpc.health.v1 within 60 s"
@@ -565,6 +568,7 @@ cmd_live_metrics() {
 
   local sources=()
   for name in "${!metrics_url[@]}"; do
+    kill -0 "${service_pid[${name}]}" 2>/dev/null || continue
     if wait_for 60 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
       "${metrics_url[${name}]}"; then
       ok "oversight-${name} serves /metrics"
