@@ -16,7 +16,7 @@ build_packages=(
 )
 runtime_packages=(
   redis-server kcat python3 python3-aiosmtpd python3-yaml yamllint clang-format
-  openjdk-17-jre-headless maven golang-go curl
+  openjdk-17-jre-headless maven golang-go curl prometheus docker-compose
 )
 
 packages=("${build_packages[@]}")
