@@ -28,6 +28,9 @@ std::string ChildKey(const std::string& a, const std::string& id) {
 std::string TaskKey(const std::string& a, const std::string& id) {
   return Tag(a) + "task:" + id;
 }
+std::string TeamKey(const std::string& a, const std::string& id) {
+  return Tag(a) + "team:" + id;
+}
 std::string SessionKey(const std::string& a, const std::string& id) {
   return Tag(a) + "session:" + id;
 }
@@ -241,6 +244,23 @@ SessionRecord SessionFromJson(const json& j) {
   return s;
 }
 
+std::string ToJson(const TeamRecord& t) {
+  json j = {{"team_id", t.facts.team_id},
+            {"formed_on", policy::FormatDay(t.facts.formed_on)},
+            {"last_group_supervision", Day(t.facts.last_group_supervision)},
+            {"manager_id", t.manager_id}};
+  return j.dump();
+}
+
+TeamRecord TeamFromJson(const json& j) {
+  TeamRecord t;
+  t.facts.team_id = j.value("team_id", "");
+  t.facts.formed_on = Day(j, "formed_on").value_or(absl::CivilDay());
+  t.facts.last_group_supervision = Day(j, "last_group_supervision");
+  t.manager_id = j.value("manager_id", "");
+  return t;
+}
+
 absl::Status Parse(const redis::Reply& reply, json& out) {
   out = json::parse(reply.str(), nullptr, /*allow_exceptions=*/false);
   if (out.is_discarded()) return absl::InternalError("a stored scheduling record is not JSON");
@@ -344,6 +364,7 @@ void Unindex(redis::ChangeSet& change, const std::string& a, const v1::DueItem& 
 
 std::string SubjectKeyOf(const v1::DueItem& item) {
   if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK) return "task:" + item.task_id();
+  if (item.kind() == v1::ITEM_KIND_GROUP_SUPERVISION) return "team:" + item.team_id();
   if (item.kind() == v1::ITEM_KIND_RECORD_DEADLINE ||
       item.kind() == v1::ITEM_KIND_CIRCULATE_DEADLINE ||
       item.kind() == v1::ITEM_KIND_SIGN_OFF_DEADLINE) {
@@ -446,6 +467,8 @@ absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subj
     p.Add({"GET", TaskKey(a, id)});
   for (const auto& id : subjects.sessions)
     p.Add({"GET", SessionKey(a, id)});
+  for (const auto& id : subjects.teams)
+    p.Add({"GET", TeamKey(a, id)});
   State state;
   if (p.size() == 0) return state;
   auto replies = connection_.Execute(p, redis::Idempotency::kIdempotent);
@@ -475,6 +498,12 @@ absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subj
     if (!r.is_string()) continue;
     if (auto s = Parse(r, j); !s.ok()) return s;
     state.sessions[id] = SessionFromJson(j);
+  }
+  for (const auto& id : subjects.teams) {
+    const auto& r = (*replies)[i++];
+    if (!r.is_string()) continue;
+    if (auto s = Parse(r, j); !s.ok()) return s;
+    state.teams[id] = TeamFromJson(j);
   }
   return state;
 }
@@ -542,6 +571,9 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
   }
   for (const auto& [id, task] : after.tasks) {
     change.Write(TaskKey(a, id), {"SET", TaskKey(a, id), ToJson(task)});
+  }
+  for (const auto& [id, team] : after.teams) {
+    change.Write(TeamKey(a, id), {"SET", TeamKey(a, id), ToJson(team)});
   }
   for (const auto& [id, session] : after.sessions) {
     change.Write(SessionKey(a, id), {"SET", SessionKey(a, id), ToJson(session)});

@@ -5,10 +5,11 @@
 //   ovs:{A}:sch:worker:<w>         JSON WorkerRecord (facts of the worker)
 //   ovs:{A}:sch:child:<c>          JSON ChildRecord
 //   ovs:{A}:sch:task:<t>           JSON TaskRecord
+//   ovs:{A}:sch:team:<t>           JSON TeamRecord (group supervision)
 //   ovs:{A}:sch:session:<r>        JSON SessionRecord (a session whose record has deadlines)
 //   ovs:{A}:sch:caseload:<w>       set of child ids allocated to worker w
 //   ovs:{A}:sch:items:<subject>    set of live item ids of a subject ("worker:w", "child:c",
-//                                  "task:t", "record:r")
+//                                  "task:t", "record:r", "team:t")
 //   ovs:{A}:sch:tasks_of:<c>       set of task item ids of child c (for the child's schedule)
 //   ovs:{A}:sch:item:<item>        hash: data (DueItem, stage SCHEDULED), escalate_to, stage and
 //                                  level (the last stage fired), n (stage count), next (index of

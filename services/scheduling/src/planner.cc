@@ -96,6 +96,15 @@ Reaction ApplyWorkforce(const google::protobuf::Message& event, absl::CivilDay d
     w.joined = true;
     w.left = false;
     r.workers.insert(e->worker_id());
+    if (!e->team_id().empty()) {
+      TeamRecord& team = state.teams[e->team_id()];
+      if (team.facts.team_id.empty()) {
+        team.facts.team_id = e->team_id();
+        team.facts.formed_on = day;
+        team.manager_id = e->supervisor_id();
+      }
+      r.teams.insert(e->team_id());
+    }
   } else if (const auto* e = As<wf::WorkerLeft>(event)) {
     WorkerRecord& w = Worker(state, e->worker_id());
     w.left = true;
@@ -227,6 +236,19 @@ void ApplySessionHeld(const rec::SessionHeld& e, absl::CivilDay day, State& stat
         Later(Child(state, id).facts.last_case_discussion, day);
         r.children.insert(id);
         r.satisfied.insert(ItemId(ItemKind::kCaseDiscussion, id));
+      }
+      break;
+    case rec::RECORD_KIND_GROUP_SUPERVISION:
+      if (!e.team_id().empty()) {
+        TeamRecord& team = state.teams[e.team_id()];
+        if (team.facts.team_id.empty()) {
+          team.facts.team_id = e.team_id();
+          team.facts.formed_on = day;
+          team.manager_id = e.supervisor_id();
+        }
+        Later(team.facts.last_group_supervision, day);
+        r.teams.insert(e.team_id());
+        r.satisfied.insert(ItemId(ItemKind::kGroupSupervision, e.team_id()));
       }
       break;
     case rec::RECORD_KIND_OBSERVATION:
@@ -376,12 +398,16 @@ Subjects SubjectsOf(const google::protobuf::Message& event) {
   if (package == "oversight.workforce.v1") {
     if (auto id = string_field("worker_id"); !id.empty()) s.workers.push_back(id);
     if (As<wf::SupervisorChanged>(event)) s.caseloads_of = s.workers;
+    if (const auto* e = As<wf::WorkerJoined>(event); e != nullptr && !e->team_id().empty()) {
+      s.teams.push_back(e->team_id());
+    }
   } else if (package == "oversight.cases.v1") {
     if (auto id = string_field("child_id"); !id.empty()) s.children.push_back(id);
   } else if (const auto* e = As<rec::SessionHeld>(event)) {
     s.workers.assign(e->supervisee_ids().begin(), e->supervisee_ids().end());
     s.children.assign(e->child_ids().begin(), e->child_ids().end());
     s.sessions.push_back(e->record_id());
+    if (!e->team_id().empty()) s.teams.push_back(e->team_id());
   } else if (const auto* e = As<rec::AgreementSigned>(event)) {
     s.workers.push_back(e->supervisee_id());
   } else if (package == "oversight.recording.v1") {
@@ -472,6 +498,21 @@ std::vector<PlannedItem> PlanChild(const std::string& authority, const ChildReco
   const std::string supervisor = directory.SupervisorOf(f.worker_id);
   p.item.set_supervisor_id(supervisor);
   if (!supervisor.empty()) p.escalate_to_id = directory.SupervisorOf(supervisor);
+  out.push_back(std::move(p));
+  return out;
+}
+
+std::vector<PlannedItem> PlanTeam(const std::string& authority, const TeamRecord& team,
+                                  const Directory& directory, const policy::Engine& engine) {
+  std::vector<PlannedItem> out;
+  if (team.facts.team_id.empty()) return out;
+  auto due = engine.NextGroupSupervision(team.facts);
+  if (!due.ok()) return out;  // the pack schedules no group supervision
+  PlannedItem p = MakeItem(authority, *due, "team:" + team.facts.team_id,
+                           ItemId(ItemKind::kGroupSupervision, team.facts.team_id));
+  p.item.set_team_id(team.facts.team_id);
+  p.item.set_supervisor_id(team.manager_id);
+  if (!team.manager_id.empty()) p.escalate_to_id = directory.SupervisorOf(team.manager_id);
   out.push_back(std::move(p));
   return out;
 }

@@ -45,6 +45,12 @@ struct TaskRecord {
   bool open = true;
 };
 
+// A team, for group supervision (D17): formed when its first worker joins.
+struct TeamRecord {
+  policy::TeamFacts facts;  // facts.team_id is the id
+  std::string manager_id;   // who runs its group supervision (the first joiner's supervisor)
+};
+
 // A session whose record has deadlines (supervision events).
 struct SessionRecord {
   std::string record_id;
@@ -73,6 +79,7 @@ struct State {
   std::map<std::string, ChildRecord> children;
   std::map<std::string, TaskRecord> tasks;
   std::map<std::string, SessionRecord> sessions;
+  std::map<std::string, TeamRecord> teams;
 };
 
 // What must be loaded before Apply: the records of these ids, and the children allocated to
@@ -82,6 +89,7 @@ struct Subjects {
   std::vector<std::string> children;
   std::vector<std::string> tasks;
   std::vector<std::string> sessions;
+  std::vector<std::string> teams;
   std::vector<std::string> caseloads_of;
 };
 
@@ -95,6 +103,7 @@ struct Reaction {
   std::set<std::string> children;
   std::set<std::string> tasks;
   std::set<std::string> sessions;
+  std::set<std::string> teams;
   std::set<std::string> satisfied;  // item ids
   std::string cancel_reason;        // e.g. "worker_left", "case_closed"
 };
@@ -125,6 +134,9 @@ std::vector<PlannedItem> PlanWorker(const std::string& authority, const WorkerRe
 // The case discussion a child needs (nothing once closed or before allocation).
 std::vector<PlannedItem> PlanChild(const std::string& authority, const ChildRecord& child,
                                    const Directory& directory, const policy::Engine& engine);
+// The team's next group supervision (D17), owned by its manager.
+std::vector<PlannedItem> PlanTeam(const std::string& authority, const TeamRecord& team,
+                                  const Directory& directory, const policy::Engine& engine);
 // The OVERSIGHT_TASK item of an open task with the task's own due date (nothing once closed).
 std::vector<PlannedItem> PlanTask(const std::string& authority, const TaskRecord& task,
                                   const Directory& directory);

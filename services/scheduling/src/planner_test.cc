@@ -358,6 +358,35 @@ TEST_F(PlannerTest, SupervisorChangeMovesTheCaseloadAndAsksForANewAgreement) {
   EXPECT_EQ(ChildItems("child-1")[0].item.supervisor_id(), "manager-2");
 }
 
+TEST_F(PlannerTest, GroupSupervisionPerTeamIsResetByAGroupSession) {
+  Join("worker-1", "manager-1", D(2025, 1, 6));
+  Join("worker-2", "manager-1", D(2025, 1, 8));  // the team already exists: formed on 6 Jan
+  auto items = PlanTeam(authority_, state_.teams["team-a"], directory_, *A().engine);
+  ASSERT_EQ(items.size(), 1u);
+  // D17: one group supervision per team per month, from the team's start (6 Jan): 6 Feb 2025.
+  EXPECT_EQ(DueOf(items[0]), EndOf(2025, 2, 6));
+  EXPECT_EQ(items[0].item.explanation().rule_id(), "D17");
+  EXPECT_EQ(items[0].item.supervisor_id(), "manager-1");
+  EXPECT_EQ(items[0].escalate_to_id, "head-1");
+
+  rec::SessionHeld group;
+  group.set_record_id("group-1");
+  group.set_kind(rec::RECORD_KIND_GROUP_SUPERVISION);
+  group.set_supervisor_id("manager-1");
+  group.set_team_id("team-a");
+  group.add_supervisee_ids("worker-1");
+  group.add_supervisee_ids("worker-2");
+  events::ToTimestamp(Noon(2025, 1, 20), group.mutable_held_at());
+  Reaction r = Feed(group, Noon(2025, 1, 20));
+  auto next = PlanTeam(authority_, state_.teams["team-a"], directory_, *A().engine);
+  // D17: from the session on 20 Jan: 20 Feb 2025; the 6 Feb item is satisfied.
+  EXPECT_EQ(DueOf(next[0]), EndOf(2025, 2, 20));
+  Changes changes;
+  Reconcile({{items[0].item.item_id(), items[0].item}}, next, r, changes);
+  ASSERT_EQ(changes.satisfied.size(), 1u);
+  EXPECT_EQ(changes.upserts.size(), 1u);
+}
+
 TEST_F(PlannerTest, SessionRecordDeadlinesFollowCirculationAndAreSatisfiedStepByStep) {
   authority_ = "stoke-on-trent";
   const absl::Time held = absl::FromCivil(absl::CivilSecond(2025, 3, 3, 10, 0, 0),

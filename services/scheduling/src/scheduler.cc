@@ -37,6 +37,10 @@ absl::StatusOr<redis::OutboxResult> Scheduler::Handle(const google::protobuf::Me
         reconcile("child:" + id, PlanChild(a, after.children[id], directory, *authority->engine));
     if (!s.ok()) return s;
   }
+  for (const auto& id : reaction.teams) {
+    auto s = reconcile("team:" + id, PlanTeam(a, after.teams[id], directory, *authority->engine));
+    if (!s.ok()) return s;
+  }
   for (const auto& id : reaction.sessions) {
     auto s = reconcile("record:" + id, PlanSession(a, after.sessions[id], *authority->engine));
     if (!s.ok()) return s;
