@@ -10,6 +10,7 @@
 #include "oversight/kafka/testing/test_broker.h"
 #include "oversight/kafka/testing/topic_collector.h"
 #include "oversight/kafka/topics.h"
+#include "oversight/testing/wait_until.h"
 
 namespace oversight::kafka {
 namespace {
@@ -103,7 +104,9 @@ TEST(EmbeddedBrokerProcessTest, DeliveryReportCarriesTheErrorWhenTheBrokerStaysD
   EXPECT_EQ(lost.status().code(), absl::StatusCode::kDeadlineExceeded) << lost.status();
   EXPECT_NE(lost.status().message().find("delivery to " + topic), std::string::npos)
       << lost.status();
-  EXPECT_EQ((*producer)->OutstandingCount(), 0);
+  // librdkafka counts the record as outstanding until its delivery callback has returned.
+  EXPECT_TRUE(oversight::testing::WaitUntil([&] { return (*producer)->OutstandingCount() == 0; },
+                                            absl::Seconds(5), absl::Milliseconds(10)));
 }
 
 TEST(EmbeddedBrokerProcessTest, AnswersBadCommandsWithTheReason) {
