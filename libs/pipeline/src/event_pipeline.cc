@@ -1,54 +1,14 @@
 #include "oversight/pipeline/event_pipeline.h"
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
-
 #include <algorithm>
-#include <map>
-#include <mutex>
 
 #include "oversight/kafka/admin.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/redis/outbox_relay.h"
+#include "oversight/redis/service_support.h"
 
 namespace oversight::pipeline {
-namespace {
-
-// Counts relay outcomes into the service's registry.
-class RelayMetrics : public redis::OutboxRelayObserver {
- public:
-  explicit RelayMetrics(prometheus::Registry& registry)
-      : pending_(prometheus::BuildGauge()
-                     .Name("oversight_outbox_pending")
-                     .Help("Outbox records waiting to be relayed to Kafka")
-                     .Register(registry)
-                     .Add({})),
-        relayed_(prometheus::BuildCounter()
-                     .Name("oversight_outbox_relayed_total")
-                     .Help("Outbox records published to Kafka and removed from the outbox")
-                     .Register(registry)
-                     .Add({})) {}
-  void OnPending(const std::string& key, int64_t pending) override {
-    std::lock_guard lock(mu_);
-    by_key_[key] = pending;
-    int64_t total = 0;
-    for (const auto& [k, v] : by_key_)
-      total += v;
-    pending_.Set(static_cast<double>(total));
-  }
-  void OnRelayed(const redis::OutboxRecord&) override { relayed_.Increment(); }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, int64_t> by_key_;
-  prometheus::Gauge& pending_;
-  prometheus::Counter& relayed_;
-};
-
-}  // namespace
-
 EventPipeline::EventPipeline(runtime::ServiceHost& host, std::string service)
     : host_(host), service_(std::move(service)) {
   const runtime::Config& config = host_.config();
@@ -59,11 +19,7 @@ EventPipeline::EventPipeline(runtime::ServiceHost& host, std::string service)
   create_topics_ = config.GetBool("kafka.create_topics", true);
   partitions_ = static_cast<int>(config.GetInt("kafka.topic_partitions", 6, 1, 10000));
   replication_ = static_cast<int>(config.GetInt("kafka.replication_factor", 1, 1, 10));
-  redis_options_.host = config.GetString("redis.host", "127.0.0.1");
-  redis_options_.port = static_cast<int>(config.GetInt("redis.port", 6379, 1, 65535));
-  redis_options_.username = config.GetString("redis.username", "");
-  redis_options_.password = config.GetString("redis.password", "");
-  redis_options_.db = static_cast<int>(config.GetInt("redis.db", 0, 0, 15));
+  redis_options_ = redis::ConnectionOptionsFromConfig(config);
   pool_ = std::make_unique<redis::ConnectionPool>(redis_options_);
   dead_letter_topic_ = Topic("dead_letters", kafka::kDeadLettersTopic);
 }
@@ -144,11 +100,9 @@ void EventPipeline::Consume(std::string worker_name, std::vector<std::string> to
 
 void EventPipeline::RelayOutbox() {
   host_.AddWorker("outbox-relay", [this](std::stop_token stop) {
-    redis::OutboxRelayOptions options;
-    options.discover_pattern = redis::OutboxKeyPattern(service_);
-    options.discover_interval = absl::Seconds(1);
-    options.poll_interval = absl::Milliseconds(20);
-    RelayMetrics metrics(host_.metrics_registry());
+    redis::OutboxRelayOptions options =
+        redis::OutboxRelayOptionsFromConfig(host_.config(), service_);
+    redis::OutboxRelayProbe metrics(host_.metrics_registry(), &host_.logger());
     redis::OutboxRelay relay(
         redis_options_, options,
         [this](const redis::OutboxRecord& record) -> absl::Status {

@@ -29,6 +29,10 @@ kafka::HandlerOutcome EventHandler::Handle(const kafka::ConsumedMessage& record)
     return kafka::HandlerOutcome::DeadLetter("processing_failed",
                                              std::string(applied.status().message()));
   }
+  if (notifications_ != nullptr && !applied->duplicate) {
+    notifications_->Add({{"channel", "in_app"}, {"outcome", "sent"}})
+        .Increment(static_cast<double>(created.size()));
+  }
   return kafka::HandlerOutcome::Processed();
 }
 

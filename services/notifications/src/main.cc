@@ -1,4 +1,6 @@
 // notifications: the right reminder to the right person.
+#include <prometheus/counter.h>
+
 #include "event_handler.h"
 #include "notification_store.h"
 #include "notifications_grpc.h"
@@ -18,10 +20,18 @@ int main(int argc, char** argv) {
   if (auto started = events.Start(); !started.ok()) return pipeline::StartupFailure(host, started);
   if (!authorities.ok()) return pipeline::StartupFailure(host, authorities.status());
 
+  auto& notifications_total = prometheus::BuildCounter()
+                                  .Name("oversight_notifications_total")
+                                  .Help("Notifications by channel and outcome")
+                                  .Register(host.metrics_registry());
+  notifications_total.Add({{"channel", "in_app"}, {"outcome", "sent"}});
+  notifications_total.Add({{"channel", "in_app"}, {"outcome", "failed"}});
+
   events.Consume("task-and-schedule-events", {tasks, schedule}, [&](redis::Connection& connection) {
     auto store = std::make_shared<notifications::NotificationStore>(connection, sent);
     auto handler = std::make_shared<notifications::EventHandler>(**authorities, *store, connection,
                                                                  host.clock());
+    handler->set_notifications(&notifications_total);
     return
         [store, handler](const kafka::ConsumedMessage& record) { return handler->Handle(record); };
   });

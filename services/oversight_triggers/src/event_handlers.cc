@@ -44,6 +44,11 @@ kafka::HandlerOutcome EventHandlers::HandleCaseEvent(const kafka::ConsumedMessag
   auto applied =
       change->Apply(store_.connection(), authority, kServiceName, event.meta->event_id());
   if (!applied.ok()) return FromStoreError(applied.status());
+  if (tasks_opened_ != nullptr && !applied->duplicate) {
+    for (const auto& opened : decision.opened) {
+      tasks_opened_->Add({{"rule_id", opened.task().rule_id()}}).Increment();
+    }
+  }
   return kafka::HandlerOutcome::Processed();
 }
 

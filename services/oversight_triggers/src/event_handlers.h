@@ -3,6 +3,9 @@
 // rules are in task_decider.h.
 #pragma once
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+
 #include <string>
 
 #include "oversight/authorities/authorities.h"
@@ -21,6 +24,10 @@ class EventHandlers {
                 const runtime::Clock& clock, DecideOptions options = {})
       : authorities_(authorities), store_(store), clock_(clock), options_(options) {}
 
+  // Counts the tasks this handler opens (oversight_tasks_opened_total{rule_id}); not owned,
+  // may be null. Redelivered events count nothing.
+  void set_tasks_opened(prometheus::Family<prometheus::Counter>* family) { tasks_opened_ = family; }
+
   // Dispatches on the ce_type header's package: oversight.cases.v1.* decides tasks,
   // oversight.workforce.v1.* updates the directory. Contract failures are dead letters with
   // their reason; Redis being unavailable is RetryLater; a duplicate event is Processed with
@@ -35,6 +42,7 @@ class EventHandlers {
   TaskStore& store_;
   const runtime::Clock& clock_;
   DecideOptions options_;
+  prometheus::Family<prometheus::Counter>* tasks_opened_ = nullptr;
 };
 
 }  // namespace oversight::triggers

@@ -10,7 +10,8 @@
 //   kafka.topic_partitions     default 6, for topics it creates
 //   kafka.replication_factor   default 1
 //   topics.<name>              topic name overrides, e.g. topics.case_events
-//   redis.host / redis.port / redis.password / redis.db    default 127.0.0.1:6379
+//   redis.*                    see redis::ConnectionOptionsFromConfig (default 127.0.0.1:6379)
+//   outbox.*                   see redis::OutboxRelayOptionsFromConfig
 #pragma once
 
 #include <functional>
