@@ -3,10 +3,10 @@
 namespace oversight::authorities {
 
 absl::StatusOr<std::unique_ptr<AuthorityRegistry>> LoadFromConfig(const runtime::Config& config) {
-  return AuthorityRegistry::Load(config.GetString("policy.packs_dir", policy::DefaultPackDir()),
-                                 config.GetString("policy.calendar_file",
-                                                  policy::DefaultCalendarPath()),
-                                 config.GetList("policy.authorities"));
+  return AuthorityRegistry::Load(
+      config.GetString("policy.packs_dir", policy::DefaultPackDir()),
+      config.GetString("policy.calendar_file", policy::DefaultCalendarPath()),
+      config.GetList("policy.authorities"));
 }
 
 }  // namespace oversight::authorities
