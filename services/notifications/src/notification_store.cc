@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "oversight/events/outbound.h"
-#include "oversight/kafka/event_record.h"
+#include "oversight/pipeline/outbox_event.h"
 
 namespace oversight::notifications {
 namespace {
@@ -24,17 +24,6 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1'000'000 + t.nanos() / 1000;
 }
 
-absl::Status EmitEvent(redis::ChangeSet& change, const std::string& topic, const std::string& key,
-                       const google::protobuf::Message& message) {
-  auto record = kafka::MakeEventRecord(topic, key, message, kafka::ContentType::kProtobuf);
-  if (!record.ok()) return record.status();
-  std::vector<std::pair<std::string, std::string>> headers;
-  for (const auto& header : record->headers)
-    headers.emplace_back(header.key, header.value);
-  change.Emit(record->topic, record->key, record->value, std::move(headers));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<redis::ChangeSet> NotificationStore::ToChange(
@@ -53,7 +42,8 @@ absl::StatusOr<redis::ChangeSet> NotificationStore::ToChange(
                             notification.notification_id(), "sent:in_app", now, now);
     *sent.mutable_notification() = notification;
     sent.set_channel(v1::CHANNEL_IN_APP);
-    if (auto s = EmitEvent(change, notifications_topic_, notification.recipient_id(), sent);
+    if (auto s =
+            pipeline::EmitEvent(change, notifications_topic_, notification.recipient_id(), sent);
         !s.ok()) {
       return s;
     }
@@ -135,7 +125,8 @@ absl::StatusOr<v1::Notification> NotificationStore::Acknowledge(
                           "acknowledged", now, now);
   acknowledged.set_notification_id(notification.notification_id());
   acknowledged.set_recipient_id(request.recipient_id());
-  if (auto s = EmitEvent(change, notifications_topic_, request.recipient_id(), acknowledged);
+  if (auto s =
+          pipeline::EmitEvent(change, notifications_topic_, request.recipient_id(), acknowledged);
       !s.ok()) {
     return s;
   }

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "oversight/events/outbound.h"
-#include "oversight/kafka/event_record.h"
+#include "oversight/pipeline/outbox_event.h"
 
 namespace oversight::triggers {
 namespace {
@@ -36,17 +36,6 @@ std::string WorkerKey(const std::string& a, const std::string& worker) {
 
 bool IsOpen(const v1::OversightTask& task) {
   return task.status() == v1::TASK_STATUS_REQUESTED || task.status() == v1::TASK_STATUS_IN_PROGRESS;
-}
-
-absl::Status EmitEvent(redis::ChangeSet& change, const std::string& topic, const std::string& key,
-                       const google::protobuf::Message& message) {
-  auto record = kafka::MakeEventRecord(topic, key, message, kafka::ContentType::kProtobuf);
-  if (!record.ok()) return record.status();
-  std::vector<std::pair<std::string, std::string>> headers;
-  for (const auto& header : record->headers)
-    headers.emplace_back(header.key, header.value);
-  change.Emit(record->topic, record->key, record->value, std::move(headers));
-  return absl::OkStatus();
 }
 
 std::map<std::string, std::string> HashOf(const redis::Reply& reply) {
@@ -132,13 +121,16 @@ absl::StatusOr<redis::ChangeSet> TaskStore::ToChange(const std::string& authorit
         {"ZREM", OwnerKey(authority, reassigned.previous_owner_id()), reassigned.task_id()});
   }
   for (const auto& event : decision.opened) {
-    if (auto s = EmitEvent(change, tasks_topic_, event.task().child_id(), event); !s.ok()) return s;
+    if (auto s = pipeline::EmitEvent(change, tasks_topic_, event.task().child_id(), event); !s.ok())
+      return s;
   }
   for (const auto& event : decision.reassigned) {
-    if (auto s = EmitEvent(change, tasks_topic_, event.child_id(), event); !s.ok()) return s;
+    if (auto s = pipeline::EmitEvent(change, tasks_topic_, event.child_id(), event); !s.ok())
+      return s;
   }
   for (const auto& event : decision.cancelled) {
-    if (auto s = EmitEvent(change, tasks_topic_, event.child_id(), event); !s.ok()) return s;
+    if (auto s = pipeline::EmitEvent(change, tasks_topic_, event.child_id(), event); !s.ok())
+      return s;
   }
   return change;
 }
@@ -198,7 +190,8 @@ absl::StatusOr<redis::ChangeSet> TaskStore::DirectoryChange(const std::string& a
           OwnerKey(authority, reassigned.previous_owner_id()),
           {"ZREM", OwnerKey(authority, reassigned.previous_owner_id()), reassigned.task_id()});
     }
-    if (auto s = EmitEvent(change, tasks_topic_, reassigned.child_id(), reassigned); !s.ok()) {
+    if (auto s = pipeline::EmitEvent(change, tasks_topic_, reassigned.child_id(), reassigned);
+        !s.ok()) {
       return s;
     }
   }

@@ -8,7 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "lifecycle.h"
 #include "oversight/events/outbound.h"
-#include "oversight/kafka/event_record.h"
+#include "oversight/pipeline/outbox_event.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
 #include "supervision_events.h"
 
@@ -51,17 +51,6 @@ std::string ChildGrantKey(const std::string& a, const std::string& s) {
 
 std::string DueScore(const common::v1::Date& d) {
   return std::to_string(d.year() * 10000 + d.month() * 100 + d.day());
-}
-
-absl::Status Emit(redis::ChangeSet& change, const std::string& topic, const std::string& key,
-                  const google::protobuf::Message& message) {
-  auto record = kafka::MakeEventRecord(topic, key, message, kafka::ContentType::kProtobuf);
-  if (!record.ok()) return record.status();
-  std::vector<std::pair<std::string, std::string>> headers;
-  for (const auto& header : record->headers)
-    headers.emplace_back(header.key, header.value);
-  change.Emit(record->topic, record->key, record->value, std::move(headers));
-  return absl::OkStatus();
 }
 
 absl::Time Expiry(const std::string& seconds) {
@@ -208,7 +197,7 @@ absl::Status RecordStore::EmitAudit(redis::ChangeSet& change, const std::string&
   event.set_allowed(audit.decision.allowed);
   event.set_reason(audit.purpose.empty() ? audit.decision.reason
                                          : audit.decision.reason + "; purpose: " + audit.purpose);
-  return Emit(change, audit_topic_, record_id, event);
+  return pipeline::EmitEvent(change, audit_topic_, record_id, event);
 }
 
 void RecordStore::VersionCommands(const v1::Record& next, redis::ChangeSet& change) const {
@@ -277,7 +266,9 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
     }
   }
   for (const auto& outbound : EventsFor(previous, next)) {
-    if (auto s = Emit(change, supervision_topic_, outbound.key, *outbound.event); !s.ok()) return s;
+    if (auto s = pipeline::EmitEvent(change, supervision_topic_, outbound.key, *outbound.event);
+        !s.ok())
+      return s;
   }
   if (!records_topic_.empty()) {
     v1::RecordVersionStored stored;
@@ -286,7 +277,7 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
         kServiceName, a, id, events::DeriveId({id, std::to_string(next.version())}), "version", at,
         at);
     *stored.mutable_record() = next;
-    if (auto s = Emit(change, records_topic_, id, stored); !s.ok()) return s;
+    if (auto s = pipeline::EmitEvent(change, records_topic_, id, stored); !s.ok()) return s;
   }
   if (auto s = EmitAudit(change, a, id, audit, absl::StrCat("audit/v", next.version())); !s.ok())
     return s;
@@ -346,7 +337,8 @@ absl::StatusOr<v1::SmartAction> RecordStore::CompleteAction(
                                               action.action_id(), "completed", now, now);
   event.set_action_id(action.action_id());
   event.set_completed_by(audit.actor.subject);
-  if (auto s = Emit(change, supervision_topic_, action.owner_id(), event); !s.ok()) return s;
+  if (auto s = pipeline::EmitEvent(change, supervision_topic_, action.owner_id(), event); !s.ok())
+    return s;
   if (auto s = EmitAudit(change, authority, action.record_id(), audit,
                          "audit/action/" + action.action_id());
       !s.ok())
