@@ -146,7 +146,9 @@ start() {
   fi
   rm -rf "${dir}/data" "${dir}/bootstrap" "${dir}/server.log" "${dir}/kafka.out"
   write_config "${dir}"
-  java_run "${dir}" kafka.tools.StorageTool format -t "$(cat "${dir}/cluster.id")" \
+  # --cluster-id=VALUE: a random id may start with "-", which a separate argument would be
+  # read as an option.
+  java_run "${dir}" kafka.tools.StorageTool format --cluster-id="$(cat "${dir}/cluster.id")" \
     -c "${dir}/server.properties" >"${dir}/format.log" 2>&1 ||
     { cat "${dir}/format.log" >&2; die "storage format failed"; }
   launch "${dir}"

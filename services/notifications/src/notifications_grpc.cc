@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "notification_store.h"
+#include "oversight/authorities/call_authorization.h"
 #include "oversight/runtime/grpc_status.h"
 
 namespace oversight::notifications {
@@ -20,16 +21,10 @@ grpc::Status Invalid(const std::string& message) {
 grpc::Status NotificationsGrpcService::Authorize(grpc::ServerContext* context,
                                                  const std::string& authority_id,
                                                  const std::string& recipient_id) const {
-  auto principal = authenticator_.Authenticate(*context);
+  auto principal = authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id);
   if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
-  if (authority_id.empty()) return Invalid("authority_id is required");
   if (recipient_id.empty()) return Invalid("recipient_id is required");
-  if (authority_id.size() > 128 || recipient_id.size() > 256) {
-    return Invalid("authority_id or recipient_id is too long");
-  }
-  if (authorities_.Find(authority_id) == nullptr) {
-    return Invalid("authority \"" + authority_id + "\" is not served by this deployment");
-  }
+  if (recipient_id.size() > 256) return Invalid("recipient_id is too long");
   const bool admin = std::find(principal->roles.begin(), principal->roles.end(), kAdminRole) !=
                      principal->roles.end();
   if (!admin && principal->subject != recipient_id) {

@@ -1,5 +1,6 @@
 #include "triggers_grpc.h"
 
+#include "oversight/authorities/call_authorization.h"
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/kafka/event_record.h"
 #include "oversight/runtime/grpc_status.h"
@@ -24,17 +25,8 @@ const google::protobuf::Message* Inner(const cases::v1::CaseEvent& wrapper) {
 
 grpc::Status TriggersGrpcService::Authorize(grpc::ServerContext* context,
                                             const std::string& authority_id) const {
-  auto principal = authenticator_.Authenticate(*context);
-  if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
-  if (authority_id.empty()) return Invalid("authority_id is required");
-  if (authorities_.Find(authority_id) == nullptr) {
-    return Invalid("authority \"" + authority_id + "\" is not served by this deployment");
-  }
-  if (!principal->authority_id.empty() && principal->authority_id != authority_id) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        "the token is for authority \"" + principal->authority_id + "\"");
-  }
-  return grpc::Status::OK;
+  return runtime::ToGrpcStatus(
+      authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id).status());
 }
 
 grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,

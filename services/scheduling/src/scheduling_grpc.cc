@@ -1,6 +1,7 @@
 #include "scheduling_grpc.h"
 
 #include "item_store.h"
+#include "oversight/authorities/call_authorization.h"
 #include "oversight/runtime/grpc_status.h"
 
 namespace oversight::scheduling {
@@ -14,17 +15,8 @@ grpc::Status Invalid(const std::string& message) {
 
 grpc::Status SchedulingGrpcService::Authorize(grpc::ServerContext* context,
                                               const std::string& authority_id) const {
-  auto principal = authenticator_.Authenticate(*context);
-  if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
-  if (authority_id.empty()) return Invalid("authority_id is required");
-  if (authorities_.Find(authority_id) == nullptr) {
-    return Invalid("authority \"" + authority_id + "\" is not served by this deployment");
-  }
-  if (!principal->authority_id.empty() && principal->authority_id != authority_id) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        "the token is for authority \"" + principal->authority_id + "\"");
-  }
-  return grpc::Status::OK;
+  return runtime::ToGrpcStatus(
+      authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id).status());
 }
 
 grpc::Status SchedulingGrpcService::GetWorkerSchedule(grpc::ServerContext* context,
