@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/e2e/sample_events.h"
 #include "oversight/e2e/system.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/admin.h"
@@ -21,30 +22,6 @@ namespace oversight::e2e {
 namespace {
 
 using kafka::testing::BrokerKind;
-
-workforce::v1::WorkerJoined Joined(const std::string& worker, const std::string& supervisor) {
-  workforce::v1::WorkerJoined event;
-  event.mutable_meta()->set_event_id("hr-joined-" + worker);
-  event.mutable_meta()->set_authority_id("devon");
-  events::ToTimestamp(absl::Now(), event.mutable_meta()->mutable_occurred_at());
-  event.set_worker_id(worker);
-  event.set_supervisor_id(supervisor);
-  event.set_team_id("team-a");
-  return event;
-}
-
-cases::v1::CaseAllocated Allocated(const std::string& child, const std::string& worker,
-                                   const std::string& event_id) {
-  cases::v1::CaseAllocated event;
-  event.mutable_meta()->set_event_id(event_id);
-  event.mutable_meta()->set_authority_id("devon");
-  events::ToTimestamp(absl::Now(), event.mutable_meta()->mutable_occurred_at());
-  event.set_child_id(child);
-  event.set_worker_id(worker);
-  event.set_team_id("team-a");
-  event.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
-  return event;
-}
 
 // Decoded TaskOpened events of a tasks topic, by task id.
 std::map<std::string, triggers::v1::TaskOpened> OpenedTasks(
@@ -96,10 +73,11 @@ TEST_F(WalkingSkeletonTest, CaseAllocatedBecomesATaskAndANotificationForTheSuper
   }
 
   ASSERT_TRUE(
-      system_->Publish("workforce_events", "worker-1", Joined("worker-1", "manager-1")).ok());
+      system_->Publish("workforce_events", "worker-1", WorkerJoinedEvent("worker-1", "manager-1"))
+          .ok());
   ASSERT_TRUE(system_
                   ->Publish("case_events", "child-1",
-                            Allocated("child-1", "worker-1", "lcs-alloc-1"), /*json=*/true)
+                            CaseAllocatedEvent("child-1", "worker-1", "lcs-alloc-1"), /*json=*/true)
                   .ok());
 
   // oversight-triggers opens the D8 allocation task (Devon) for the child.
@@ -183,9 +161,10 @@ TEST_F(WalkingSkeletonTest, MalformedCaseEventIsDeadLetteredAndTheNextOneProcess
                                 {"ce_type", "oversight.cases.v1.CaseAllocated"},
                                 {"content-type", "application/protobuf"}})
                   .ok());
-  ASSERT_TRUE(
-      system_->Publish("case_events", "child-7", Allocated("child-7", "worker-1", "lcs-good-1"))
-          .ok());
+  ASSERT_TRUE(system_
+                  ->Publish("case_events", "child-7",
+                            CaseAllocatedEvent("child-7", "worker-1", "lcs-good-1"))
+                  .ok());
 
   kafka::testing::TopicCollector dead(system_->broker().client_config(),
                                       system_->Topic("dead_letters"));
@@ -221,7 +200,8 @@ TEST_F(WalkingSkeletonTest, SigtermMidStreamLosesAndDoublesNothing) {
     for (int i = 0; i < kEvents; ++i) {
       const std::string child = "child-" + std::to_string(i);
       auto status = system_->Publish(
-          "case_events", child, Allocated(child, "worker-1", "lcs-stream-" + std::to_string(i)));
+          "case_events", child,
+          CaseAllocatedEvent(child, "worker-1", "lcs-stream-" + std::to_string(i)));
       if (!status.ok()) ADD_FAILURE() << status;
     }
   });

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/e2e/sample_events.h"
 #include "oversight/e2e/system.h"
 #include "oversight/events/outbound.h"
 #include "oversight/runtime/auth.h"
@@ -61,29 +62,6 @@ CtlResult Ctl(const std::vector<std::string>& args) {
   return result;
 }
 
-workforce::v1::WorkerJoined Joined(const std::string& worker, const std::string& supervisor) {
-  workforce::v1::WorkerJoined event;
-  event.mutable_meta()->set_event_id("hr-joined-" + worker);
-  event.mutable_meta()->set_authority_id("devon");
-  events::ToTimestamp(absl::Now(), event.mutable_meta()->mutable_occurred_at());
-  event.set_worker_id(worker);
-  event.set_supervisor_id(supervisor);
-  event.set_team_id("team-a");
-  return event;
-}
-
-cases::v1::CaseAllocated Allocated(const std::string& child, const std::string& worker) {
-  cases::v1::CaseAllocated event;
-  event.mutable_meta()->set_event_id("lcs-alloc-" + child);
-  event.mutable_meta()->set_authority_id("devon");
-  events::ToTimestamp(absl::Now(), event.mutable_meta()->mutable_occurred_at());
-  event.set_child_id(child);
-  event.set_worker_id(worker);
-  event.set_team_id("team-a");
-  event.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
-  return event;
-}
-
 class CtlTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -126,9 +104,16 @@ TEST_F(CtlTest, ShowsTasksSummaryAndNotificationsOfARunningSystem) {
   EXPECT_EQ(principal->roles, std::vector<std::string>{"team-manager"});
 
   ASSERT_TRUE(
-      system_->Publish("workforce_events", "worker-1", Joined("worker-1", "manager-1")).ok());
-  ASSERT_TRUE(system_->Publish("case_events", "child-1", Allocated("child-1", "worker-1")).ok());
-  ASSERT_TRUE(system_->Publish("case_events", "child-2", Allocated("child-2", "worker-1")).ok());
+      system_->Publish("workforce_events", "worker-1", WorkerJoinedEvent("worker-1", "manager-1"))
+          .ok());
+  ASSERT_TRUE(system_
+                  ->Publish("case_events", "child-1",
+                            CaseAllocatedEvent("child-1", "worker-1", "lcs-alloc-child-1"))
+                  .ok());
+  ASSERT_TRUE(system_
+                  ->Publish("case_events", "child-2",
+                            CaseAllocatedEvent("child-2", "worker-1", "lcs-alloc-child-2"))
+                  .ok());
 
   // tasks --json: both allocations became D8 tasks (Devon's allocation rule).
   nlohmann::json listed;
