@@ -15,6 +15,7 @@
 #include "oversight/kafka/payload_codec.h"
 #include "oversight/kafka/testing/topic_collector.h"
 #include "oversight/notifications/v1/notifications.grpc.pb.h"
+#include "oversight/testing/wait_until.h"
 #include "oversight/triggers/v1/tasks.pb.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
 
@@ -141,6 +142,19 @@ TEST_F(WalkingSkeletonTest, CaseAllocatedBecomesATaskAndANotificationForTheSuper
   auto notification_metrics = system_->service(kNotifications)->ScrapeMetrics();
   EXPECT_NE(notification_metrics->find("oversight_grpc_requests_total"), std::string::npos);
   EXPECT_NE(notification_metrics->find("oversight_events_consumed_total"), std::string::npos);
+  // The domain counters: the D8 task counted once, the notification counted as sent in-app.
+  // (Counted just after the change is applied, so poll briefly.)
+  auto metric_shows = [&](const char* service, const std::string& line) {
+    return testing::WaitUntil(
+        [&] {
+          auto text = system_->service(service)->ScrapeMetrics();
+          return text.ok() && text->find(line) != std::string::npos;
+        },
+        absl::Seconds(10), absl::Milliseconds(100));
+  };
+  EXPECT_TRUE(metric_shows(kTriggers, "oversight_tasks_opened_total{rule_id=\"D8\"} 1\n"));
+  EXPECT_TRUE(metric_shows(kNotifications,
+                           "oversight_notifications_total{channel=\"in_app\",outcome=\"sent\"} "));
 
   // SIGTERM: every service drains and exits 0.
   for (const char* service : {kScheduling, kRecording, kTriggers, kNotifications}) {
