@@ -68,5 +68,43 @@ TEST_F(ChangeSetTest, EmptyEventIdAppliesEveryTime) {
   EXPECT_EQ(Get("ovs:{devon}:n"), "2");
 }
 
+TEST_F(ChangeSetTest, AnExpectationThatNoLongerHoldsAbortsAndWritesNothing) {
+  ASSERT_TRUE(c_->Command({"HSET", "ovs:{devon}:rec", "data", "old", "v", "3"}).ok());
+  auto change_at = [](const std::string& version) {
+    ChangeSet change;
+    change.ExpectField("ovs:{devon}:rec", "v", version)
+        .ExpectField("ovs:{devon}:new", "v", "")  // absent, as read
+        .Write("ovs:{devon}:rec", {"HSET", "ovs:{devon}:rec", "data", "new"})
+        .Write("ovs:{devon}:rec", {"HINCRBY", "ovs:{devon}:rec", "v", "1"})
+        .Emit("oversight.tasks.v1", "k", "v", {});
+    return change;
+  };
+
+  // Read at version 2, but someone wrote version 3 since: refused before any write.
+  auto stale = change_at("2").Apply(*c_, "devon", "svc", "evt-stale");
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << stale.status();
+  EXPECT_NE(stale.status().message().find("ovs:{devon}:rec"), std::string::npos);
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:rec", "data"})->str(), "old");
+  EXPECT_EQ(OutboxLength(), 0);
+  EXPECT_EQ(c_->Command({"EXISTS", ProcessedKey("devon", "svc", "evt-stale")})->integer(), 0);
+
+  // Reloaded at version 3: applies, and the same event id may now succeed.
+  auto fresh = change_at("3").Apply(*c_, "devon", "svc", "evt-stale");
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_FALSE(fresh->duplicate);
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:rec", "data"})->str(), "new");
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:rec", "v"})->str(), "4");
+  EXPECT_EQ(OutboxLength(), 1);
+
+  // A key expected absent that now exists aborts too.
+  ASSERT_TRUE(c_->Command({"HSET", "ovs:{devon}:new", "v", "1"}).ok());
+  EXPECT_EQ(change_at("4").Apply(*c_, "devon", "svc", "evt-3").status().code(),
+            absl::StatusCode::kAborted);
+  // A redelivered event that was applied is a duplicate, whatever its expectations.
+  auto duplicate = change_at("1").Apply(*c_, "devon", "svc", "evt-stale");
+  ASSERT_TRUE(duplicate.ok()) << duplicate.status();
+  EXPECT_TRUE(duplicate->duplicate);
+}
+
 }  // namespace
 }  // namespace oversight::redis
