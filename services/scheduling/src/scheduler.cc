@@ -6,22 +6,37 @@ namespace oversight::scheduling {
 
 absl::StatusOr<redis::OutboxResult> Scheduler::Handle(const google::protobuf::Message& event,
                                                       const common::v1::EventMeta& meta) {
+  const authorities::Authority* authority = authorities_.Find(meta.authority_id());
+  if (authority == nullptr) {
+    return absl::NotFoundError(absl::StrCat("authority ", meta.authority_id(), " not served"));
+  }
+  absl::Status last;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto result = HandleOnce(event, meta, *authority);
+    if (result.ok() || !absl::IsAborted(result.status())) return result;
+    last = result.status();  // something it read changed meanwhile: read again, decide again
+  }
+  return absl::AbortedError(absl::StrCat("event ", meta.event_id(), " lost ", kMaxAttempts,
+                                         " races in a row; last: ", last.message()));
+}
+
+absl::StatusOr<redis::OutboxResult> Scheduler::HandleOnce(const google::protobuf::Message& event,
+                                                          const common::v1::EventMeta& meta,
+                                                          const authorities::Authority& authority) {
   const std::string& a = meta.authority_id();
-  const authorities::Authority* authority = authorities_.Find(a);
-  if (authority == nullptr)
-    return absl::NotFoundError(absl::StrCat("authority ", a, " not served"));
   const Subjects subjects = SubjectsOf(event);
-  auto before = store_.Load(a, subjects);
+  ReadVersions read;
+  auto before = store_.Load(a, subjects, &read);
   if (!before.ok()) return before.status();
   State after = *before;
-  const Reaction reaction = Apply(event, meta, *authority->calendar, after);
+  const Reaction reaction = Apply(event, meta, *authority.calendar, after);
 
-  StoreDirectory directory(store_.connection(), a, after);
+  StoreDirectory directory(store_.connection(), a, after, &read);
   std::map<std::string, v1::DueItem> existing;
   Changes changes;
   auto reconcile = [&](const std::string& subject_key,
                        const std::vector<PlannedItem>& planned) -> absl::Status {
-    auto items = store_.ItemsOf(a, subject_key);
+    auto items = store_.ItemsOf(a, subject_key, &read);
     if (!items.ok()) return items.status();
     Reconcile(*items, planned, reaction, changes);
     existing.insert(items->begin(), items->end());
@@ -29,20 +44,20 @@ absl::StatusOr<redis::OutboxResult> Scheduler::Handle(const google::protobuf::Me
   };
   for (const auto& id : reaction.workers) {
     auto s =
-        reconcile("worker:" + id, PlanWorker(a, after.workers[id], directory, *authority->engine));
+        reconcile("worker:" + id, PlanWorker(a, after.workers[id], directory, *authority.engine));
     if (!s.ok()) return s;
   }
   for (const auto& id : reaction.children) {
     auto s =
-        reconcile("child:" + id, PlanChild(a, after.children[id], directory, *authority->engine));
+        reconcile("child:" + id, PlanChild(a, after.children[id], directory, *authority.engine));
     if (!s.ok()) return s;
   }
   for (const auto& id : reaction.teams) {
-    auto s = reconcile("team:" + id, PlanTeam(a, after.teams[id], directory, *authority->engine));
+    auto s = reconcile("team:" + id, PlanTeam(a, after.teams[id], directory, *authority.engine));
     if (!s.ok()) return s;
   }
   for (const auto& id : reaction.sessions) {
-    auto s = reconcile("record:" + id, PlanSession(a, after.sessions[id], *authority->engine));
+    auto s = reconcile("record:" + id, PlanSession(a, after.sessions[id], *authority.engine));
     if (!s.ok()) return s;
   }
   for (const auto& id : reaction.tasks) {
@@ -50,7 +65,7 @@ absl::StatusOr<redis::OutboxResult> Scheduler::Handle(const google::protobuf::Me
     if (!s.ok()) return s;
   }
   auto change =
-      store_.ToChange(a, *authority, *before, after, existing, changes, meta, clock_.Now());
+      store_.ToChange(a, authority, *before, after, existing, changes, meta, clock_.Now(), read);
   if (!change.ok()) return change.status();
   return change->Apply(store_.connection(), a, kServiceName, meta.event_id());
 }

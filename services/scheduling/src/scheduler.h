@@ -23,9 +23,11 @@ class Scheduler {
   // Applies an event that passed the inbound contract checks (a workforce, case, supervision
   // or task event with its meta). Everything it changes - records, items, timers, satisfied and
   // cancelled events - is written in one script guarded by meta.event_id, so a redelivered
-  // event changes nothing (the result says duplicate). Events scheduling ignores change
-  // nothing. NOT_FOUND for an authority this deployment does not serve; UNAVAILABLE when Redis
-  // is down (nothing written).
+  // event changes nothing (the result says duplicate), and by the versions of everything the
+  // decision read: when another replica changed one of them meanwhile, the event is read and
+  // decided again (up to kMaxAttempts times, then ABORTED: retry later). Events scheduling
+  // ignores change nothing. NOT_FOUND for an authority this deployment does not serve;
+  // UNAVAILABLE when Redis is down (nothing written).
   absl::StatusOr<redis::OutboxResult> Handle(const google::protobuf::Message& event,
                                              const common::v1::EventMeta& meta);
 
@@ -33,7 +35,13 @@ class Scheduler {
   // stages fired. Safe to run on several replicas at once.
   absl::StatusOr<int> FireDue();
 
+  static constexpr int kMaxAttempts = 8;
+
  private:
+  absl::StatusOr<redis::OutboxResult> HandleOnce(const google::protobuf::Message& event,
+                                                 const common::v1::EventMeta& meta,
+                                                 const authorities::Authority& authority);
+
   const authorities::AuthorityRegistry& authorities_;
   ItemStore& store_;
   const runtime::Clock& clock_;

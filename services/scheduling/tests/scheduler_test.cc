@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -311,12 +312,129 @@ TEST_F(SchedulerTest, TaskItemsAndTwoReplicasFireEveryStageExactlyOnce) {
   for (const auto& [id, n] : per_item)
     EXPECT_EQ(n, 4) << id;
   EXPECT_EQ(ids.size(), static_cast<size_t>(kTasks * 4));
+  // The live items by stage follow every claim exactly (oversight_due_items).
+  auto counts = store_->CountDueItems("devon");
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->at({"oversight_task", "escalated"}), kTasks);
+  for (const char* stage : {"scheduled", "due_soon", "due", "overdue"})
+    EXPECT_EQ(counts->at({"oversight_task", stage}), 0) << stage;
+  EXPECT_EQ(store_->PendingTimers("devon").value_or(-1), 0);
 
   trg::TaskCompleted done;
   done.set_task_id("task-7");
   ASSERT_TRUE(Feed(done, "done-7", Start(2025, 3, 14)).ok());
   auto events = OutboxFor("oversight_task:task-7");
   EXPECT_EQ(events.back().type, "oversight.scheduling.v1.ItemSatisfied");
+}
+
+// Two events about the same child decided from the same read: the second write is refused
+// (ABORTED) instead of overwriting the first one's change.
+TEST_F(SchedulerTest, AChangeDecidedFromAStaleReadIsAbortedAndWritesNothing) {
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  cases::CaseAllocated alloc;
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+  ASSERT_TRUE(Feed(alloc, "alloc-1", Noon(2025, 3, 3)).ok());
+
+  // A replica reads the child ...
+  ReadVersions stale;
+  Subjects subjects;
+  subjects.children = {"child-1"};
+  auto before = store_->Load("devon", subjects, &stale);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(stale.size(), 1u);
+  // ... another one changes it meanwhile (risk raised) ...
+  cases::RiskLevelChanged risk;
+  risk.set_child_id("child-1");
+  risk.set_risk(common::v1::RISK_LEVEL_HIGH);
+  ASSERT_TRUE(Feed(risk, "risk-1", Noon(2025, 3, 10)).ok());
+  // ... and the first one writes what it decided from its read: refused, nothing written.
+  State after = *before;
+  after.children["child-1"].facts.last_case_discussion = absl::CivilDay(2025, 3, 7);
+  common::v1::EventMeta cause;
+  cause.set_event_id("held-stale");
+  auto change = store_->ToChange("devon", *registry_->Find("devon"), *before, after, {}, {}, cause,
+                                 Noon(2025, 3, 10), stale);
+  ASSERT_TRUE(change.ok()) << change.status();
+  auto applied = change->Apply(*connection_, "devon", kServiceName, "held-stale");
+  EXPECT_EQ(applied.status().code(), absl::StatusCode::kAborted) << applied.status();
+  auto now = store_->Load("devon", subjects);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->children["child-1"].facts.risk, policy::RiskLevel::kHigh);
+  EXPECT_FALSE(now->children["child-1"].facts.last_case_discussion.has_value());
+}
+
+// Two replicas handle, at the same time, a case event (risk raised, case-events topic) and a
+// session (supervision-events topic) about each of 200 children: every child ends with both.
+TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
+  constexpr int kChildren = 200;
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  auto child = [](int i) { return "child-" + std::to_string(i); };
+  for (int i = 0; i < kChildren; ++i) {
+    cases::CaseAllocated alloc;
+    alloc.set_child_id(child(i));
+    alloc.set_worker_id("worker-1");
+    alloc.set_team_id("team-a");
+    alloc.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+    ASSERT_TRUE(Feed(alloc, "alloc-" + child(i), Noon(2025, 3, 3)).ok());
+  }
+  auto meta = [](google::protobuf::Message& event, const std::string& id, absl::Time at) {
+    auto* m = static_cast<common::v1::EventMeta*>(event.GetReflection()->MutableMessage(
+        &event, event.GetDescriptor()->FindFieldByName("meta")));
+    m->set_event_id(id);
+    m->set_authority_id("devon");
+    events::ToTimestamp(at, m->mutable_occurred_at());
+  };
+  std::vector<cases::RiskLevelChanged> risks(kChildren);
+  std::vector<rec::SessionHeld> sessions(kChildren);
+  for (int i = 0; i < kChildren; ++i) {
+    risks[i].set_child_id(child(i));
+    risks[i].set_risk(common::v1::RISK_LEVEL_HIGH);
+    meta(risks[i], "risk-" + child(i), Noon(2025, 3, 10));
+    sessions[i].set_record_id("rec-" + child(i));
+    sessions[i].set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+    sessions[i].set_supervisor_id("manager-1");
+    sessions[i].add_supervisee_ids("worker-1");
+    sessions[i].add_child_ids(child(i));
+    events::ToTimestamp(Noon(2025, 3, 7), sessions[i].mutable_held_at());
+    meta(sessions[i], "held-" + child(i), Noon(2025, 3, 7));
+  }
+  auto other = redis::Connection::Connect(server_->connection_options());
+  ASSERT_TRUE(other.ok());
+  ItemStore other_store(**other, std::string(kafka::kScheduleEventsTopic));
+  Scheduler other_replica(*registry_, other_store, clock_);
+  std::vector<absl::Status> failures;
+  std::mutex mu;
+  auto handle = [&](Scheduler& replica, const auto& events) {
+    for (const auto& e : events) {
+      auto result = replica.Handle(e, e.meta());
+      std::lock_guard lock(mu);
+      if (!result.ok()) failures.push_back(result.status());
+    }
+  };
+  std::thread case_events([&] { handle(*scheduler_, risks); });
+  std::thread supervision_events([&] { handle(other_replica, sessions); });
+  case_events.join();
+  supervision_events.join();
+  for (const auto& failure : failures)
+    ADD_FAILURE() << failure;
+
+  // D9: child in need, high risk: monthly from the last discussion, Fri 7 Mar -> 7 Apr 2025.
+  // A lost risk change would leave 7 May (2 months), a lost session 3 Apr (from allocation).
+  std::map<std::string, int> satisfied;
+  for (const auto& p : Outbox())
+    if (p.type == "oversight.scheduling.v1.ItemSatisfied") ++satisfied[p.item.item_id()];
+  for (int i = 0; i < kChildren; ++i) {
+    const std::string cd = "case_discussion:" + child(i);
+    auto item = store_->GetItem("devon", cd);
+    ASSERT_TRUE(item.ok()) << item.status();
+    EXPECT_EQ(events::FromTimestamp(item->due_at()), EndOf(2025, 4, 7)) << cd;
+    EXPECT_EQ(satisfied[cd], 1) << cd;  // the session satisfied it once
+  }
+  auto counts = store_->CountDueItems("devon");
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->at({"case_discussion", "scheduled"}), kChildren);
 }
 
 TEST_F(SchedulerTest, TimersThatFellDueWhileDownFireOnceOnStart) {
