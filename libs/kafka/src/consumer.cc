@@ -95,6 +95,11 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerConfig config
       !status.ok()) {
     return status;
   }
+  consumer->probe_->Subscribed(consumer->config_.topics,
+                               {OutcomeLabel(HandlerOutcome::Kind::kProcessed),
+                                OutcomeLabel(HandlerOutcome::Kind::kDeadLetter),
+                                OutcomeLabel(HandlerOutcome::Kind::kRetryLater)},
+                               consumer->config_.dead_letter_reasons);
   return consumer;
 }
 

@@ -216,6 +216,7 @@ TEST_P(KafkaIntegrationTest, MalformedEventGoesToDeadLettersAndTheNextIsProcesse
   config.dead_letter_producer = producer_.get();
   config.metrics = &registry;
   config.statistics_interval = absl::Milliseconds(200);
+  config.dead_letter_reasons = {"decode_failed", "never_used"};
   Seen processed;
   RunningConsumer running(MakeConsumer(std::move(config)), [&](const ConsumedMessage& message) {
     auto event = DecodeEvent(message.headers, message.value);
@@ -256,6 +257,13 @@ TEST_P(KafkaIntegrationTest, MalformedEventGoesToDeadLettersAndTheNextIsProcesse
   EXPECT_EQ(CounterValue(registry, "oversight_events_consumed_total",
                          {{"topic", topic}, {"outcome", "processed"}}),
             1);
+  // Series that never counted exist at zero from the subscription on.
+  EXPECT_EQ(CounterValue(registry, "oversight_dead_letters_total",
+                         {{"topic", topic}, {"reason", "never_used"}}),
+            0);
+  EXPECT_EQ(CounterValue(registry, "oversight_events_consumed_total",
+                         {{"topic", topic}, {"outcome", "retry"}}),
+            0);
 }
 
 TEST_P(KafkaIntegrationTest, RetryLaterAndExceptionsRedeliverTheSameRecord) {

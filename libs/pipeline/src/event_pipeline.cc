@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "oversight/events/inbound.h"
 #include "oversight/kafka/admin.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/redis/outbox.h"
@@ -74,6 +75,8 @@ void EventPipeline::Consume(std::string worker_name, std::vector<std::string> to
     config.dead_letter_topic = dead_letter_topic_;
     config.dead_letter_producer = producer_.get();
     config.metrics = &host_.metrics_registry();
+    config.dead_letter_reasons.assign(std::begin(events::kDeadLetterReasons),
+                                      std::end(events::kDeadLetterReasons));
     const runtime::Logger& logger = host_.logger();
     config.on_error = [&logger, worker_name](const absl::Status& status) {
       logger.Warn("consumer error",

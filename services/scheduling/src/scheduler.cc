@@ -74,9 +74,18 @@ absl::StatusOr<int> Scheduler::FireDue() {
   const absl::Time now = clock_.Now();
   int fired = 0;
   for (const auto& id : authorities_.Ids()) {
-    auto n = store_.FireDue(id, now);
+    std::vector<FiredStage> stages;
+    auto n = store_.FireDue(id, now, 256, probe_ != nullptr ? &stages : nullptr);
+    if (probe_ != nullptr) probe_->Fired(id, stages);  // what fired before an error, too
     if (!n.ok()) return n.status();
     fired += *n;
+    if (probe_ == nullptr) continue;
+    auto pending = store_.PendingTimers(id);
+    if (!pending.ok()) return pending.status();
+    probe_->Pending(id, *pending);
+    auto counts = store_.CountDueItems(id);
+    if (!counts.ok()) return counts.status();
+    probe_->DueItems(id, *counts);
   }
   return fired;
 }

@@ -10,15 +10,18 @@
 #include "oversight/redis/outbox.h"
 #include "oversight/runtime/clock.h"
 #include "planner.h"
+#include "probe.h"
 
 namespace oversight::scheduling {
 
 // Not thread-safe (its store's connection is not): one per thread.
 class Scheduler {
  public:
+  // `probe` (optional, not owned): FireDue reports what fired and, after each pass, the pending
+  // timers and the live items by kind and stage.
   Scheduler(const authorities::AuthorityRegistry& authorities, ItemStore& store,
-            const runtime::Clock& clock)
-      : authorities_(authorities), store_(store), clock_(clock) {}
+            const runtime::Clock& clock, SchedulingProbe* probe = nullptr)
+      : authorities_(authorities), store_(store), clock_(clock), probe_(probe) {}
 
   // Applies an event that passed the inbound contract checks (a workforce, case, supervision
   // or task event with its meta). Everything it changes - records, items, timers, satisfied and
@@ -32,7 +35,8 @@ class Scheduler {
                                              const common::v1::EventMeta& meta);
 
   // Fires every timer due at the clock's now, for every authority served; returns how many
-  // stages fired. Safe to run on several replicas at once.
+  // stages fired. Safe to run on several replicas at once. With a probe, also reads the
+  // pending timers and the item counts of each authority for it.
   absl::StatusOr<int> FireDue();
 
   static constexpr int kMaxAttempts = 8;
@@ -45,6 +49,7 @@ class Scheduler {
   const authorities::AuthorityRegistry& authorities_;
   ItemStore& store_;
   const runtime::Clock& clock_;
+  SchedulingProbe* probe_;
 };
 
 }  // namespace oversight::scheduling

@@ -5,6 +5,7 @@
 #include "scheduler.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include <mutex>
 #include <set>
@@ -435,6 +436,69 @@ TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
   auto counts = store_->CountDueItems("devon");
   ASSERT_TRUE(counts.ok()) << counts.status();
   EXPECT_EQ(counts->at({"case_discussion", "scheduled"}), kChildren);
+}
+
+// The value of one series in a registry ("" labels not listed must match too); -1 if absent.
+double Sample(prometheus::Registry& registry, const std::string& name,
+              const std::map<std::string, std::string>& labels, const std::string& part = "") {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      std::map<std::string, std::string> got;
+      for (const auto& l : metric.label)
+        got[l.name] = l.value;
+      if (got != labels) continue;
+      if (part == "count") return static_cast<double>(metric.histogram.sample_count);
+      if (part == "sum") return metric.histogram.sample_sum;
+      return family.type == prometheus::MetricType::Counter ? metric.counter.value
+                                                            : metric.gauge.value;
+    }
+  }
+  return -1;
+}
+
+TEST_F(SchedulerTest, MetricsFollowTheTimersOnTheInjectedClock) {
+  prometheus::Registry registry;
+  SchedulingProbe probe(registry, {"devon"});
+  Scheduler scheduler(*registry_, *store_, clock_, &probe);
+  // Before anything: every series exists at zero.
+  EXPECT_EQ(Sample(registry, "oversight_timers_pending", {{"authority", "devon"}}), 0);
+  EXPECT_EQ(
+      Sample(registry, "oversight_due_items",
+             {{"authority", "devon"}, {"kind", "personal_supervision"}, {"stage", "overdue"}}),
+      0);
+  EXPECT_EQ(Sample(registry, "oversight_timers_fired_total",
+                   {{"authority", "devon"}, {"stage", "escalated"}}),
+            0);
+
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  // D2: due Mon 13 Jan 2025. Due soon (5 working days before: Mon 6 Jan, 00:00) had passed
+  // when the item was planned at noon: it fires at once, 0 s late (not late before it existed).
+  clock_.Set(Noon(2025, 1, 6));
+  ASSERT_TRUE(scheduler.FireDue().ok());
+  // Due (the start of 13 Jan) fires 90 s late on the clock.
+  clock_.Set(Start(2025, 1, 13) + absl::Seconds(90));
+  ASSERT_TRUE(scheduler.FireDue().ok());
+  const std::map<std::string, std::string> devon = {{"authority", "devon"}};
+  EXPECT_EQ(Sample(registry, "oversight_timer_fire_delay_seconds", devon, "count"), 2);
+  EXPECT_EQ(Sample(registry, "oversight_timer_fire_delay_seconds", devon, "sum"), 90);
+  EXPECT_EQ(Sample(registry, "oversight_timers_fired_total",
+                   {{"authority", "devon"}, {"stage", "due_soon"}}),
+            1);
+  EXPECT_EQ(
+      Sample(registry, "oversight_timers_fired_total", {{"authority", "devon"}, {"stage", "due"}}),
+      1);
+  EXPECT_EQ(Sample(registry, "oversight_due_items",
+                   {{"authority", "devon"}, {"kind", "personal_supervision"}, {"stage", "due"}}),
+            1);
+  EXPECT_EQ(
+      Sample(registry, "oversight_due_items",
+             {{"authority", "devon"}, {"kind", "personal_supervision"}, {"stage", "due_soon"}}),
+      0);
+  // Every live item has a pending timer: the worker's and team-a's group supervision (D17).
+  auto items = store_->WorkerSchedule("devon", "worker-1");
+  ASSERT_TRUE(items.ok());
+  EXPECT_EQ(Sample(registry, "oversight_timers_pending", devon), items->items_size() + 1);
 }
 
 TEST_F(SchedulerTest, TimersThatFellDueWhileDownFireOnceOnStart) {

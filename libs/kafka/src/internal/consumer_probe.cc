@@ -53,6 +53,18 @@ ConsumerProbe::ConsumerProbe(prometheus::Registry* registry) {
               .Register(*registry);
 }
 
+void ConsumerProbe::Subscribed(const std::vector<std::string>& topics,
+                               const std::vector<std::string_view>& outcomes,
+                               const std::vector<std::string>& reasons) {
+  if (consumed_ == nullptr) return;
+  for (const std::string& topic : topics) {
+    for (std::string_view outcome : outcomes)
+      consumed_->Add({{"topic", topic}, {"outcome", std::string(outcome)}});
+    for (const std::string& reason : reasons)
+      dead_letters_->Add({{"topic", topic}, {"reason", reason}});
+  }
+}
+
 void ConsumerProbe::Consumed(std::string_view topic, std::string_view outcome) {
   if (consumed_ == nullptr) return;
   consumed_->Add({{"topic", std::string(topic)}, {"outcome", std::string(outcome)}}).Increment();

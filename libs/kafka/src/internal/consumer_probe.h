@@ -37,6 +37,10 @@ class ConsumerProbe {
  public:
   explicit ConsumerProbe(prometheus::Registry* registry);
 
+  // Creates the series of `topics` at zero: each of `outcomes`, each of `reasons`.
+  void Subscribed(const std::vector<std::string>& topics,
+                  const std::vector<std::string_view>& outcomes,
+                  const std::vector<std::string>& reasons);
   void Consumed(std::string_view topic, std::string_view outcome);
   void DeadLettered(std::string_view topic, std::string_view reason);
   void Statistics(std::string_view statistics_json);

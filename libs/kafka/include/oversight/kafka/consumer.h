@@ -89,6 +89,10 @@ struct ConsumerConfig {
   //   oversight_dead_letters_total{topic,reason}
   //   oversight_kafka_consumer_lag{topic,partition}    from librdkafka statistics
   prometheus::Registry* metrics = nullptr;
+  // Dead-letter reasons whose counters exist at zero from the start for every topic, like the
+  // outcome counters (so dashboards see idle consumers and alerts' increase() the first one).
+  // Other reasons count from their first use.
+  std::vector<std::string> dead_letter_reasons;
   // How often librdkafka reports statistics (the lag gauge); zero disables them.
   absl::Duration statistics_interval = absl::Seconds(5);
   // Errors the loop survives (broker down, unknown topic ...). Default: a line on stderr.
