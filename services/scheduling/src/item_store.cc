@@ -944,8 +944,9 @@ absl::StatusOr<v1::ComplianceResponse> ItemStore::Compliance(const v1::Complianc
   const std::string& a = request.authority_id();
   const std::string from =
       request.has_period_start() ? std::to_string(request.period_start().seconds()) : "-inf";
+  // The end is exclusive, so consecutive months never count an item twice.
   const std::string to =
-      request.has_period_end() ? std::to_string(request.period_end().seconds()) : "+inf";
+      request.has_period_end() ? absl::StrCat("(", request.period_end().seconds()) : "+inf";
   std::map<std::string, v1::ComplianceFigures> workers, teams;
   v1::ComplianceFigures total;
   total.set_scope_id(a);
@@ -988,7 +989,7 @@ absl::StatusOr<v1::ComplianceResponse> ItemStore::Compliance(const v1::Complianc
   }
   const std::string live_to = std::to_string(
       std::min<int64_t>(absl::ToUnixSeconds(now) - 1,
-                        request.has_period_end() ? request.period_end().seconds() : INT64_MAX));
+                        request.has_period_end() ? request.period_end().seconds() - 1 : INT64_MAX));
   auto live = connection_.Command({"ZRANGEBYSCORE", DueKey(a), from, live_to},
                                   redis::Idempotency::kIdempotent);
   if (!live.ok()) return live.status();

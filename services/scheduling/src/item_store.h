@@ -144,10 +144,13 @@ class ItemStore {
   absl::StatusOr<v1::ListDueItemsResponse> ListDue(const v1::ListDueItemsRequest& request,
                                                    absl::Time now);
 
-  // Compliance over [period_start, period_end] (by due date) for a team or the authority:
-  // satisfied items count as due and, when satisfied by their deadline, on time; live items due
-  // in the period and past `now` count as due, not on time, and open overdue. Per worker, per
-  // team and in total. Sessions: personal supervision; records: record, circulate, sign-off.
+  // Compliance over [period_start, period_end) (by due date; either end may be unset) for a
+  // team or the authority: satisfied items count as due and, when satisfied by their deadline,
+  // on time; items cancelled after their deadline (a leaver's overdue session) as due and not
+  // on time; live items due in the period and past `now` as due, not on time, and open
+  // overdue. Items cancelled before their deadline and items not yet due count nowhere. Per
+  // worker, per team and in total. Sessions: personal supervision; case discussions; records:
+  // record, circulate, sign-off; open overdue: every kind.
   absl::StatusOr<v1::ComplianceResponse> Compliance(const v1::ComplianceRequest& request,
                                                     absl::Time now);
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/topics.h"
@@ -548,6 +549,147 @@ TEST_F(SchedulerTest, CaseSupervisionRecordDeadlineIsSatisfiedWhenRecorded) {
   EXPECT_EQ(events.back().type, "oversight.scheduling.v1.ItemSatisfied");
   EXPECT_EQ(events.back().extra, "recorded-7");
   EXPECT_EQ(store_->GetItem("devon", record).status().code(), absl::StatusCode::kNotFound);
+}
+
+// Monthly figures (the demo charts on-time rates per team and month): each item counts in the
+// month of its due date only; cancelled items count only when they were missed. D9 (Devon):
+// child protection monthly, child in need (standard) every 2 months, from the allocation or the
+// last case discussion.
+TEST_F(SchedulerTest, ComplianceByMonthCountsEachDueDateOnceAndMissedCancellationsAsLate) {
+  auto allocate = [&](const std::string& child, const std::string& worker, const std::string& team,
+                      common::v1::CaseType type, absl::Time at) {
+    cases::CaseAllocated alloc;
+    alloc.set_child_id(child);
+    alloc.set_worker_id(worker);
+    alloc.set_team_id(team);
+    alloc.set_case_type(type);
+    ASSERT_TRUE(Feed(alloc, "alloc-" + child, at).ok());
+  };
+  auto discuss = [&](const std::string& child, const std::string& worker, absl::Time at) {
+    rec::SessionHeld held;
+    held.set_record_id(absl::StrCat("rec-", child, "-", absl::ToUnixSeconds(at)));
+    held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+    held.set_supervisor_id("manager-1");
+    held.add_supervisee_ids(worker);
+    held.add_child_ids(child);
+    events::ToTimestamp(at, held.mutable_held_at());
+    ASSERT_TRUE(Feed(held, held.record_id(), at).ok());
+  };
+  auto close = [&](const std::string& child, absl::Time at) {
+    cases::CaseClosed closed;
+    closed.set_child_id(child);
+    ASSERT_TRUE(Feed(closed, "closed-" + child, at).ok());
+  };
+  const auto cp = common::v1::CASE_TYPE_CHILD_PROTECTION;
+  // child-1 (team-a): CP from Mon 2 Dec 2024 -> due Thu 2 Jan 2025; discussed Mon 30 Dec (on
+  // time) -> due Thu 30 Jan; discussed Mon 3 Feb (late) -> due Mon 3 Mar.
+  allocate("child-1", "worker-1", "team-a", cp, Noon(2024, 12, 2));
+  discuss("child-1", "worker-1", Noon(2024, 12, 30));
+  discuss("child-1", "worker-1", Noon(2025, 2, 3));
+  // child-2 (team-a): CP from 2 Dec 2024 -> due 2 Jan 2025, never discussed: open, overdue.
+  allocate("child-2", "worker-2", "team-a", cp, Noon(2024, 12, 2));
+  // child-3 (team-b): CP from Mon 9 Dec 2024 -> due Thu 9 Jan 2025; closed Wed 15 Jan, after
+  // the deadline: it was due and missed.
+  allocate("child-3", "worker-3", "team-b", cp, Noon(2024, 12, 9));
+  close("child-3", Noon(2025, 1, 15));
+  // child-4 (team-b): CP from Mon 20 Jan -> due Thu 20 Feb; closed Mon 10 Feb, before it was
+  // due: it counts nowhere.
+  allocate("child-4", "worker-3", "team-b", cp, Noon(2025, 1, 20));
+  close("child-4", Noon(2025, 2, 10));
+  // child-5 (team-a): child in need from 2 Dec 2024 -> due Sun 2 Feb 2025; discussed Fri 31 Jan
+  // (on time) -> due Mon 31 Mar.
+  allocate("child-5", "worker-1", "team-a", common::v1::CASE_TYPE_CHILD_IN_NEED, Noon(2024, 12, 2));
+  discuss("child-5", "worker-1", Noon(2025, 1, 31));
+
+  auto month = [&](int m, const std::string& team = "") {
+    v1::ComplianceRequest request;
+    request.set_authority_id("devon");
+    request.set_team_id(team);
+    events::ToTimestamp(Start(2025, m, 1), request.mutable_period_start());
+    events::ToTimestamp(Start(2025, m + 1, 1), request.mutable_period_end());
+    auto figures = store_->Compliance(request, Noon(2025, 3, 15));
+    EXPECT_TRUE(figures.ok()) << figures.status();
+    return figures.value_or(v1::ComplianceResponse());
+  };
+  auto scope = [](const auto& list, const std::string& id) {
+    for (const auto& f : list)
+      if (f.scope_id() == id) return f;
+    return v1::ComplianceFigures();
+  };
+  // January: child-1 on 2 Jan (on time) and 30 Jan (late), child-2 on 2 Jan (open, overdue),
+  // child-3 on 9 Jan (missed): 4 due, 1 on time. Each session's record is due within 3
+  // working days (D11), none was recorded: the one of Mon 30 Dec was due Fri 3 Jan (Wed 1 Jan
+  // is New Year's Day) and is open, overdue.
+  const auto january = month(1);
+  EXPECT_EQ(january.total().case_discussions_due(), 4);
+  EXPECT_EQ(january.total().case_discussions_on_time(), 1);
+  EXPECT_EQ(january.total().records_due(), 1);
+  EXPECT_EQ(january.total().records_on_time(), 0);
+  EXPECT_EQ(january.total().open_overdue(), 2);
+  EXPECT_EQ(scope(january.teams(), "team-a").case_discussions_due(), 3);
+  EXPECT_EQ(scope(january.teams(), "team-a").case_discussions_on_time(), 1);
+  EXPECT_EQ(scope(january.teams(), "team-a").open_overdue(), 1);
+  EXPECT_EQ(scope(january.teams(), "team-b").case_discussions_due(), 1);
+  EXPECT_EQ(scope(january.teams(), "team-b").case_discussions_on_time(), 0);
+  EXPECT_EQ(scope(january.workers(), "worker-1").case_discussions_due(), 2);
+  EXPECT_EQ(scope(january.workers(), "worker-2").open_overdue(), 1);
+  // February: only child-5's 2 Feb (on time); child-4's 20 Feb was cancelled before it was due.
+  // Records: the sessions of Fri 31 Jan (due Wed 5 Feb) and Mon 3 Feb (due Thu 6 Feb), open.
+  const auto february = month(2);
+  EXPECT_EQ(february.total().case_discussions_due(), 1);
+  EXPECT_EQ(february.total().case_discussions_on_time(), 1);
+  EXPECT_EQ(february.total().records_due(), 2);
+  EXPECT_EQ(february.total().open_overdue(), 2);
+  EXPECT_EQ(month(2, "team-b").total().case_discussions_due(), 0);
+  // March: child-1's 3 Mar is past on 15 Mar and open; child-5's 31 Mar is not due yet.
+  EXPECT_EQ(month(3).total().case_discussions_due(), 1);
+  EXPECT_EQ(month(3).total().open_overdue(), 1);
+
+  // The end is exclusive: a period ending at the deadline instant leaves it out.
+  v1::ComplianceRequest upto;
+  upto.set_authority_id("devon");
+  events::ToTimestamp(Start(2025, 1, 1), upto.mutable_period_start());
+  events::ToTimestamp(EndOf(2025, 1, 2), upto.mutable_period_end());
+  EXPECT_EQ(store_->Compliance(upto, Noon(2025, 3, 15))->total().case_discussions_due(), 0);
+  events::ToTimestamp(EndOf(2025, 1, 2) + absl::Seconds(1), upto.mutable_period_end());
+  EXPECT_EQ(store_->Compliance(upto, Noon(2025, 3, 15))->total().case_discussions_due(), 2);
+}
+
+TEST_F(SchedulerTest, ComplianceHistoryIsTrimmedToItsHorizon) {
+  ItemStore short_memory(*connection_, std::string(kafka::kScheduleEventsTopic),
+                         absl::Hours(24 * 90));
+  Scheduler scheduler(*registry_, short_memory, clock_);
+  auto feed = [&](auto event, const std::string& id, absl::Time at) {
+    event.mutable_meta()->set_event_id(id);
+    event.mutable_meta()->set_authority_id("devon");
+    events::ToTimestamp(at, event.mutable_meta()->mutable_occurred_at());
+    clock_.Set(at);
+    ASSERT_TRUE(scheduler.Handle(event, event.meta()).ok());
+  };
+  cases::CaseAllocated alloc;
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_PROTECTION);
+  feed(alloc, "alloc-1", Noon(2025, 1, 6));
+  rec::SessionHeld held;
+  held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+  held.add_child_ids("child-1");
+  // D9, child protection monthly: the sessions satisfy the items due 6 Feb (on time), 20 Feb
+  // (on time) and 15 Mar (late, on 10 Jun). On 10 Jun, 90 days back is 12 Mar: the first two
+  // entries are trimmed, the third stays.
+  held.set_record_id("rec-1");
+  feed(held, "held-1", Noon(2025, 1, 20));
+  held.set_record_id("rec-2");
+  feed(held, "held-2", Noon(2025, 2, 15));
+  held.set_record_id("rec-3");
+  feed(held, "held-3", Noon(2025, 6, 10));
+  auto history = connection_->Command({"ZRANGE", "ovs:{devon}:sch:history", "0", "-1"});
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> kept;
+  for (const auto& entry : history->elements())
+    if (entry.str().starts_with("case_discussion:")) kept.push_back(entry.str());
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_NE(kept[0].find("held-3"), std::string::npos) << kept[0];
 }
 
 TEST_F(SchedulerTest, ComplianceCountsOnTimeSessionsAndOpenOverdueItems) {
