@@ -39,6 +39,12 @@ class System {
   // configuration plus `extra_env`, and waits until it is SERVING.
   absl::StatusOr<ServiceProcess*> StartService(const std::string& service,
                                                std::map<std::string, std::string> extra_env = {});
+  // Starts another replica of a started service: same configuration and consumer group (so the
+  // replicas share the topics' partitions), its own process and ports; service(name + "/" +
+  // replica) finds it.
+  absl::StatusOr<ServiceProcess*> StartReplica(const std::string& service,
+                                               const std::string& replica,
+                                               std::map<std::string, std::string> extra_env = {});
   ServiceProcess* service(const std::string& name) const;
 
   // Publishes an event as a case or HR system would (CloudEvents headers from its meta),
@@ -52,6 +58,10 @@ class System {
 
   // A bearer token for `subject` with `roles`, signed with kTestJwtSecret.
   static std::string Token(const std::string& subject, std::vector<std::string> roles = {});
+  // The same, valid from `issued_at` for `lifetime`: for services on a manual clock, which
+  // check a token's times against their own clock.
+  static std::string Token(const std::string& subject, std::vector<std::string> roles,
+                           absl::Time issued_at, absl::Duration lifetime);
 
   kafka::testing::TestBroker& broker() { return *broker_; }
   redis::testing::RedisServer& redis() { return *redis_; }
@@ -60,6 +70,8 @@ class System {
  private:
   System() = default;
   std::map<std::string, std::string> CommonEnv(const std::string& service) const;
+  absl::StatusOr<ServiceProcess*> Launch(const std::string& service, const std::string& name,
+                                         std::map<std::string, std::string> extra_env);
 
   std::unique_ptr<redis::testing::RedisServer> redis_;
   std::unique_ptr<kafka::testing::TestBroker> broker_;
