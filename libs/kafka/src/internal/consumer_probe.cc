@@ -53,15 +53,14 @@ ConsumerProbe::ConsumerProbe(prometheus::Registry* registry) {
               .Register(*registry);
 }
 
-void ConsumerProbe::Subscribed(const std::vector<std::string>& topics,
-                               const std::vector<std::string_view>& outcomes,
-                               const std::vector<std::string>& reasons) {
+void ConsumerProbe::Subscribed(std::string_view topic,
+                               const std::vector<std::string>& dead_letter_reasons) {
   if (consumed_ == nullptr) return;
-  for (const std::string& topic : topics) {
-    for (std::string_view outcome : outcomes)
-      consumed_->Add({{"topic", topic}, {"outcome", std::string(outcome)}});
-    for (const std::string& reason : reasons)
-      dead_letters_->Add({{"topic", topic}, {"reason", reason}});
+  for (const char* outcome : {"processed", "dead_letter", "retry"}) {
+    consumed_->Add({{"topic", std::string(topic)}, {"outcome", outcome}});
+  }
+  for (const std::string& reason : dead_letter_reasons) {
+    dead_letters_->Add({{"topic", std::string(topic)}, {"reason", reason}});
   }
 }
 
