@@ -402,6 +402,7 @@ constexpr int kClaimArgs = 12;
 constexpr char kClaimBody[] = R"lua(
 local now = tonumber(args[1])
 local fired = {}
+local counts = {}  -- counts field -> delta, written once per batch
 local a = 2
 for i = 3, #keys do
   local id, expected, k, nextscore = args[a], args[a + 1], tonumber(args[a + 2]), args[a + 3]
@@ -413,11 +414,11 @@ for i = 3, #keys do
     elseif current == expected then
       if k >= 0 then
         ovs.emit(args[a + 8], args[a + 9], args[a + 10], cjson.decode(args[a + 11]))
-        redis.call('HSET', keys[i], 'next', k + 1, 'stage', args[a + 4], 'level', args[a + 5])
-        redis.call('HINCRBY', keys[i], 'v', 1)
+        redis.call('HSET', keys[i], 'next', k + 1, 'stage', args[a + 4], 'level', args[a + 5],
+                   'v', tonumber(current) + 1)
         if args[a + 6] ~= args[a + 7] then
-          redis.call('HINCRBY', keys[2], args[a + 6], -1)
-          redis.call('HINCRBY', keys[2], args[a + 7], 1)
+          counts[args[a + 6]] = (counts[args[a + 6]] or 0) - 1
+          counts[args[a + 7]] = (counts[args[a + 7]] or 0) + 1
         end
         fired[#fired + 1] = i - 2
       end
@@ -429,6 +430,9 @@ for i = 3, #keys do
     end
   end
   a = a + 12
+end
+for field, delta in pairs(counts) do
+  if delta ~= 0 then redis.call('HINCRBY', keys[2], field, delta) end
 end
 return fired
 )lua";
@@ -717,16 +721,10 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
     count(CountField(item, v1::STAGE_SCHEDULED), 1);
     const auto stages = StagesOf(item, policy.pack, *policy.calendar, now);
     // Every field is written, so a replaced item keeps nothing of its earlier plan.
-    change.Write(key, {"HSET",        key,
-                       "data",        CanonicalBytes(item),
-                       "escalate_to", planned.escalate_to_id,
-                       "stage",       std::to_string(v1::STAGE_SCHEDULED),
-                       "level",       "0",
-                       "n",           std::to_string(stages.size()),
-                       "next",        "0",
-                       "times",       EncodeStages(stages),
-                       "planned",     std::to_string(absl::ToUnixSeconds(now)),
-                       "cause",       cause.event_id()});
+    change.Write(key, {"HSET", key, "data", CanonicalBytes(item), "escalate_to",
+                       planned.escalate_to_id, "stage", std::to_string(v1::STAGE_SCHEDULED),
+                       "level", "0", "next", "0", "times", EncodeStages(stages), "planned",
+                       std::to_string(absl::ToUnixSeconds(now)), "cause", cause.event_id()});
     change.Write(key, {"HINCRBY", key, "v", "1"});
     const std::string subject = planned.subject_key;
     change.Write(ItemsKey(a, subject), {"SADD", ItemsKey(a, subject), id});

@@ -14,10 +14,10 @@
 //                                  "task:t", "record:r", "team:t")
 //   ovs:{A}:sch:tasks_of:<c>       set of task item ids of child c (for the child's schedule)
 //   ovs:{A}:sch:item:<item>        hash: data (DueItem, stage SCHEDULED), escalate_to, stage and
-//                                  level (the last stage fired), n (stage count), next (index of
-//                                  the next stage to fire), times ("at:stage:level,..." unix
-//                                  seconds), planned (unix seconds it was planned at), cause
-//                                  (the event id that planned it), v (version)
+//                                  level (the last stage fired), next (index of the next stage
+//                                  to fire), times ("at:stage:level,..." unix seconds), planned
+//                                  (unix seconds it was planned at), cause (the event id that
+//                                  planned it), v (version)
 //   ovs:{A}:sch:timers             sorted set: item id by its next stage time (unix seconds)
 //   ovs:{A}:sch:due                sorted set: item id by due time (every dated item)
 //   ovs:{A}:sch:due:sup:<s>        the same per supervisor
