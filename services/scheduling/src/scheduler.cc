@@ -32,6 +32,15 @@ absl::StatusOr<redis::OutboxResult> Scheduler::HandleOnce(const google::protobuf
   const Reaction reaction = Apply(event, meta, *authority.calendar, after);
 
   StoreDirectory directory(store_.connection(), a, after, &read);
+  // Go-live: no first date counts from before it (libs/authorities); not stored, from config.
+  std::optional<absl::CivilDay> live;
+  if (authority.live_from != absl::InfinitePast()) {
+    live = authority.calendar->LocalDay(authority.live_from);
+  }
+  auto counted = [&](auto record) {
+    record.facts.counted_from = live;
+    return record;
+  };
   std::map<std::string, v1::DueItem> existing;
   Changes changes;
   auto reconcile = [&](const std::string& subject_key,
@@ -43,17 +52,18 @@ absl::StatusOr<redis::OutboxResult> Scheduler::HandleOnce(const google::protobuf
     return absl::OkStatus();
   };
   for (const auto& id : reaction.workers) {
-    auto s =
-        reconcile("worker:" + id, PlanWorker(a, after.workers[id], directory, *authority.engine));
+    auto s = reconcile("worker:" + id,
+                       PlanWorker(a, counted(after.workers[id]), directory, *authority.engine));
     if (!s.ok()) return s;
   }
   for (const auto& id : reaction.children) {
-    auto s =
-        reconcile("child:" + id, PlanChild(a, after.children[id], directory, *authority.engine));
+    auto s = reconcile("child:" + id,
+                       PlanChild(a, counted(after.children[id]), directory, *authority.engine));
     if (!s.ok()) return s;
   }
   for (const auto& id : reaction.teams) {
-    auto s = reconcile("team:" + id, PlanTeam(a, after.teams[id], directory, *authority.engine));
+    auto s = reconcile("team:" + id,
+                       PlanTeam(a, counted(after.teams[id]), directory, *authority.engine));
     if (!s.ok()) return s;
   }
   for (const auto& id : reaction.sessions) {

@@ -502,6 +502,47 @@ TEST_F(SchedulerTest, MetricsFollowTheTimersOnTheInjectedClock) {
   EXPECT_EQ(Sample(registry, "oversight_timers_pending", devon), items->items_size() + 1);
 }
 
+// Go-live (policy.live_from = 2025-04-01): a caseload loaded on day one is not overdue for years.
+TEST_F(SchedulerTest, FirstDatesCountFromGoLive) {
+  auto live =
+      authorities::AuthorityRegistry::Load(policy::DefaultPackDir(), policy::DefaultCalendarPath(),
+                                           {"devon"}, {{"devon", absl::CivilDay(2025, 4, 1)}});
+  ASSERT_TRUE(live.ok()) << live.status();
+  Scheduler scheduler(**live, *store_, clock_);
+  auto feed = [&](auto event, const std::string& id, absl::Time at) {
+    event.mutable_meta()->set_event_id(id);
+    event.mutable_meta()->set_authority_id("devon");
+    events::ToTimestamp(at, event.mutable_meta()->mutable_occurred_at());
+    clock_.Set(Noon(2025, 4, 1));
+    ASSERT_TRUE(scheduler.Handle(event, event.meta()).ok());
+  };
+  wf::WorkerJoined joined;  // started in 2019, loaded with the HR history
+  joined.set_worker_id("worker-1");
+  joined.set_supervisor_id("manager-1");
+  joined.mutable_start_date()->set_year(2019);
+  joined.mutable_start_date()->set_month(1);
+  joined.mutable_start_date()->set_day(7);
+  feed(joined, "join-1", Noon(2019, 1, 7));
+  cases::CaseAllocated alloc;  // allocated in 2023, from the statutory returns
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_PROTECTION);
+  feed(alloc, "alloc-1", Noon(2023, 5, 2));
+
+  // D1 monthly and D9 child protection monthly, from Tue 1 Apr 2025: Thu 1 May 2025.
+  auto ps = store_->GetItem("devon", "personal_supervision:worker-1");
+  ASSERT_TRUE(ps.ok()) << ps.status();
+  EXPECT_EQ(events::FromTimestamp(ps->due_at()), EndOf(2025, 5, 1));
+  EXPECT_EQ(ps->explanation().rule_id(), "D1");
+  EXPECT_EQ(ps->explanation().facts().at("counted_from_go_live"), "2025-04-01");
+  auto cd = store_->GetItem("devon", "case_discussion:child-1");
+  ASSERT_TRUE(cd.ok()) << cd.status();
+  EXPECT_EQ(events::FromTimestamp(cd->due_at()), EndOf(2025, 5, 1));
+  // D18: the annual appraisal from go-live, 1 Apr 2026.
+  EXPECT_EQ(events::FromTimestamp(store_->GetItem("devon", "appraisal:worker-1")->due_at()),
+            EndOf(2026, 4, 1));
+}
+
 TEST_F(SchedulerTest, TimersThatFellDueWhileDownFireOnceOnStart) {
   Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
   Join("worker-2", "manager-1", absl::CivilDay(2025, 1, 6));
