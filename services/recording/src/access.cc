@@ -345,4 +345,65 @@ AccessDecision DecideWrite(const runtime::Principal& principal, const RecordPart
   return Deny("unknown write");
 }
 
+std::string GrantTargetOf(const v1::GrantAccessRequest& request) {
+  switch (request.kind()) {
+    case v1::GRANT_KIND_COVER:
+      return request.manager_id();
+    case v1::GRANT_KIND_CHILD_FILE:
+    case v1::GRANT_KIND_DATA_SUBJECT:
+    case v1::GRANT_KIND_PARENTAL_RESPONSIBILITY:
+      return request.child_id();
+    case v1::GRANT_KIND_REGULATOR:
+      return request.worker_id();
+    default:
+      return "";
+  }
+}
+
+absl::StatusOr<std::string> GrantTarget(const v1::GrantAccessRequest& request, absl::Time now) {
+  if (request.subject_id().empty()) {
+    return absl::InvalidArgumentError("subject_id: say who is granted access");
+  }
+  const std::string target = GrantTargetOf(request);
+  bool time_limited = true;
+  switch (request.kind()) {
+    case v1::GRANT_KIND_INSPECTOR:
+      break;
+    case v1::GRANT_KIND_COVER:
+      if (target.empty()) {
+        return absl::InvalidArgumentError("manager_id: name the manager whose absence is covered");
+      }
+      time_limited = false;
+      break;
+    case v1::GRANT_KIND_CHILD_FILE:
+    case v1::GRANT_KIND_DATA_SUBJECT:
+    case v1::GRANT_KIND_PARENTAL_RESPONSIBILITY:
+      if (target.empty()) {
+        return absl::InvalidArgumentError("child_id: name the child whose records are opened");
+      }
+      time_limited = request.kind() != v1::GRANT_KIND_CHILD_FILE;
+      break;
+    case v1::GRANT_KIND_REGULATOR:
+      if (target.empty()) {
+        return absl::InvalidArgumentError(
+            "worker_id: name the registrant whose fitness to practise is examined (S14)");
+      }
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "kind: INSPECTOR, COVER, CHILD_FILE, DATA_SUBJECT, PARENTAL_RESPONSIBILITY or REGULATOR");
+  }
+  if (time_limited && !request.has_expires_at()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expires_at: a ", v1::GrantKind_Name(request.kind()),
+                     " grant is time-limited (H16/S14); say until when access is given"));
+  }
+  if (request.has_expires_at() && absl::FromUnixSeconds(request.expires_at().seconds()) <= now) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expires_at: ", When(absl::FromUnixSeconds(request.expires_at().seconds())),
+                     " has already passed"));
+  }
+  return target;
+}
+
 }  // namespace oversight::recording

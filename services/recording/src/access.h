@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "oversight/policy/pack.h"
 #include "oversight/recording/v1/recording_service.pb.h"
@@ -113,6 +114,14 @@ enum class WriteKind { kCreate, kEdit, kCirculate, kSign, kAmend, kDisagree, kCo
 // CompleteAction: a party or the line-manager chain. Reading rights alone never allow a write.
 AccessDecision DecideWrite(const runtime::Principal& principal, const RecordParties& record,
                            WriteKind kind, const Relationships& relationships, absl::Time now);
+
+// Checks a GrantAccessRequest and returns the grant's target: the manager covered (COVER), the
+// child (CHILD_FILE, DATA_SUBJECT, PARENTAL_RESPONSIBILITY), the registrant (REGULATOR), or ""
+// (INSPECTOR). INSPECTOR, subject access and REGULATOR grants are time-limited: expires_at is
+// required and must be after `now`. INVALID_ARGUMENT naming the field otherwise.
+absl::StatusOr<std::string> GrantTarget(const v1::GrantAccessRequest& request, absl::Time now);
+// The target field of a request for its kind, unchecked ("" for INSPECTOR and unknown kinds).
+std::string GrantTargetOf(const v1::GrantAccessRequest& request);
 
 // The line-manager chain above `worker` (nearest first), stopping at cycles and after 20 steps.
 std::vector<std::string> LineManagerChain(const Relationships& relationships,
