@@ -215,5 +215,57 @@ TEST(LineManagerChainTest, StopsAtCycles) {
   EXPECT_EQ(LineManagerChain(rel, "a"), (std::vector<std::string>{"b", "c"}));
 }
 
+TEST(GrantTargetTest, EachKindNeedsItsTargetAndTheTimeLimitedOnesAnExpiry) {
+  auto request = [](v1::GrantKind kind, bool expires) {
+    v1::GrantAccessRequest r;
+    r.set_authority_id("stoke-on-trent");
+    r.set_subject_id("someone");
+    r.set_kind(kind);
+    r.set_manager_id("manager-1");
+    r.set_child_id("child-1");
+    r.set_worker_id("worker-1");
+    if (expires) events::ToTimestamp(kNow + absl::Hours(24), r.mutable_expires_at());
+    return r;
+  };
+  struct G {
+    v1::GrantKind kind;
+    bool expires;
+    const char* target_or_field;  // the target, or the field an INVALID_ARGUMENT names
+    bool ok;
+  };
+  const std::vector<G> rows = {
+      {v1::GRANT_KIND_INSPECTOR, true, "", true},
+      {v1::GRANT_KIND_INSPECTOR, false, "expires_at", false},
+      {v1::GRANT_KIND_COVER, false, "manager-1", true},
+      {v1::GRANT_KIND_CHILD_FILE, false, "child-1", true},
+      {v1::GRANT_KIND_DATA_SUBJECT, true, "child-1", true},
+      {v1::GRANT_KIND_DATA_SUBJECT, false, "expires_at", false},
+      {v1::GRANT_KIND_PARENTAL_RESPONSIBILITY, true, "child-1", true},
+      {v1::GRANT_KIND_PARENTAL_RESPONSIBILITY, false, "expires_at", false},
+      {v1::GRANT_KIND_REGULATOR, true, "worker-1", true},
+      {v1::GRANT_KIND_REGULATOR, false, "expires_at", false},
+      {v1::GRANT_KIND_UNSPECIFIED, true, "kind", false},
+  };
+  for (const auto& row : rows) {
+    auto target = GrantTarget(request(row.kind, row.expires), kNow);
+    EXPECT_EQ(target.ok(), row.ok) << v1::GrantKind_Name(row.kind) << ": " << target.status();
+    if (target.ok()) {
+      EXPECT_EQ(*target, row.target_or_field);
+    } else {
+      EXPECT_EQ(target.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_EQ(target.status().message().find(row.target_or_field), 0u) << target.status();
+    }
+  }
+  auto no_child = request(v1::GRANT_KIND_DATA_SUBJECT, true);
+  no_child.clear_child_id();
+  EXPECT_EQ(GrantTarget(no_child, kNow).status().message().find("child_id"), 0u);
+  auto no_registrant = request(v1::GRANT_KIND_REGULATOR, true);
+  no_registrant.clear_worker_id();
+  EXPECT_EQ(GrantTarget(no_registrant, kNow).status().message().find("worker_id"), 0u);
+  auto past = request(v1::GRANT_KIND_INSPECTOR, false);
+  events::ToTimestamp(kNow - absl::Hours(1), past.mutable_expires_at());
+  EXPECT_NE(GrantTarget(past, kNow).status().message().find("already passed"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace oversight::recording
