@@ -426,6 +426,8 @@ TEST_P(KafkaIntegrationTest, ReadTopicToEndReadsEveryRecordOnceWithNullValuesAsT
                                 [](const ConsumedMessage&) { return absl::OkStatus(); });
   ASSERT_TRUE(nothing.ok()) << nothing.status();
   EXPECT_EQ(nothing->records, 0);
+}
+
 TEST_P(KafkaIntegrationTest, WatermarkReaderCountsRecordsPerTopic) {
   const std::string three = NewTopic(3);
   const std::string one = NewTopic(1);
