@@ -335,7 +335,7 @@ absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeWorkerRecords(
   if (!who.authority_id.empty() && who.authority_id != authority) {
     return absl::PermissionDeniedError("the token is for authority " + who.authority_id);
   }
-  return Purge(who, authority, worker, "", "");
+  return PurgeLeaver(who, authority, worker, "", "");
 }
 
 absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeOnRetentionDue(
@@ -344,15 +344,14 @@ absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeOnRetentionDue(
   runtime::Principal actor;
   actor.subject = kRetentionActor;
   actor.authority_id = authority;
-  return Purge(actor, authority, worker, left_on,
-               absl::StrCat("; scheduling's retention item fell due (event ", cause_event_id, ")"));
+  return PurgeLeaver(
+      actor, authority, worker, left_on,
+      absl::StrCat("; scheduling's retention item fell due (event ", cause_event_id, ")"));
 }
 
-absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::Purge(const runtime::Principal& actor,
-                                                               const std::string& authority,
-                                                               const std::string& worker,
-                                                               std::string left_on,
-                                                               const std::string& why) {
+absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeLeaver(
+    const runtime::Principal& actor, const std::string& authority, const std::string& worker,
+    std::string left_on, const std::string& why) {
   auto served = Served(authority);
   if (!served.ok()) return served.status();
   if (worker.empty()) return absl::InvalidArgumentError("worker_id is required");
@@ -397,7 +396,7 @@ absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::Purge(const runtime::Pr
     if (!supervisee || IsChildSpecific(parties) || current->status() == v1::RECORD_STATUS_PURGED) {
       continue;  // child records are part of the child's file; others' records are kept
     }
-    auto tombstone = recording::Purge(*current, retention->rule_id, Step{actor.subject, now});
+    auto tombstone = Purge(*current, retention->rule_id, Step{actor.subject, now});
     if (!tombstone.ok()) return tombstone.status();
     AccessDecision decision{
         true, absl::StrCat(retention->rule_id, ": retention of ", retention->keep.ToString(),

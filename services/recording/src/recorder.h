@@ -106,10 +106,11 @@ class Recorder {
   absl::Status CheckChildrenKnown(const v1::Record* current, const v1::Record& next);
   // The purge; `left_on` (YYYY-MM-DD) when the caller knows the leaving date, else the
   // directory's (the worker must have left Children's Services).
-  absl::StatusOr<v1::PurgeWorkerRecordsResponse> Purge(const runtime::Principal& actor,
-                                                       const std::string& authority,
-                                                       const std::string& worker,
-                                                       std::string left_on, const std::string& why);
+  absl::StatusOr<v1::PurgeWorkerRecordsResponse> PurgeLeaver(const runtime::Principal& actor,
+                                                             const std::string& authority,
+                                                             const std::string& worker,
+                                                             std::string left_on,
+                                                             const std::string& why);
 
   const authorities::AuthorityRegistry& authorities_;
   RecordStore& store_;
