@@ -22,6 +22,8 @@ TEST(ClassifyTest, Smtp) {
   // Our own credentials or TLS set-up: an operator fixes them; the mail must wait, not die.
   EXPECT_EQ(ClassifySmtp(CURLE_LOGIN_DENIED, 535, "").outcome, AttemptOutcome::kTemporary);
   EXPECT_EQ(ClassifySmtp(CURLE_USE_SSL_FAILED, 0, "").outcome, AttemptOutcome::kTemporary);
+  EXPECT_EQ(ClassifySmtp(CURLE_SEND_ERROR, 530, "").outcome, AttemptOutcome::kTemporary);
+  EXPECT_EQ(ClassifySmtp(CURLE_SEND_ERROR, 535, "").outcome, AttemptOutcome::kTemporary);
   EXPECT_EQ(ClassifySmtp(CURLE_URL_MALFORMAT, 0, "").outcome, AttemptOutcome::kPermanent);
   EXPECT_EQ(ClassifySmtp(CURLE_SEND_ERROR, 550, "rejected").detail, "SMTP 550: rejected");
 }

@@ -40,6 +40,11 @@ AttemptResult ClassifySmtp(int curl_code, long smtp_code, const std::string& det
     default:
       break;
   }
+  // 530 (authentication or STARTTLS required), 534, 535 (credentials refused), 538: the
+  // server refuses our set-up, not the message.
+  if (smtp_code == 530 || smtp_code == 534 || smtp_code == 535 || smtp_code == 538) {
+    return {AttemptOutcome::kTemporary, said};
+  }
   if (smtp_code >= 500 && smtp_code < 600) return {AttemptOutcome::kPermanent, said};
   return {AttemptOutcome::kTemporary, said};
 }

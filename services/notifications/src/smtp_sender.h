@@ -23,9 +23,11 @@ struct SmtpSettings {
   absl::Duration timeout = absl::Seconds(30);  // the whole SMTP transaction
 };
 
-// Which failures of a transfer are temporary: an SMTP reply code 4xx, or no reply at all
-// (connection refused, timeout, TLS handshake); 5xx replies (recipient rejected, message
-// refused, authentication refused) and a malformed configuration are permanent. `curl_code` is
+// Which failures of a transfer are temporary: an SMTP reply code 4xx, no reply at all
+// (connection refused, timeout, TLS handshake), and refusals of our own set-up that an operator
+// fixes (530 authentication or STARTTLS required, 534/535/538 credentials refused): the mail
+// waits for the fix instead of being lost. Other 5xx replies (recipient rejected, message
+// refused) and a malformed configuration are permanent. `curl_code` is
 // the CURLcode of curl_easy_perform, `smtp_code` the last SMTP reply code (0 if none). Pure.
 AttemptResult ClassifySmtp(int curl_code, long smtp_code, const std::string& detail);
 

@@ -246,6 +246,45 @@ TEST_F(TemporaryFailureTest, An451IsRetriedAndThenDelivered) {
   EXPECT_EQ(smtp_->Messages()[0].rcpt_tos, std::vector<std::string>{"manager-1@example.org"});
 }
 
+// A server like a real relay: STARTTLS required, then AUTH. The catcher's certificate is
+// self-signed for 127.0.0.1 and given to curl as the CA.
+class StartTlsTest : public DeliveryTest {
+ protected:
+  void SetUp() override {
+    auto files = SelfSignedCertificate(certificates_.path());
+    ASSERT_TRUE(files.ok()) << files.status();
+    smtp_options_.tls_cert = files->first;
+    smtp_options_.tls_key = files->second;
+    smtp_options_.require_starttls = true;
+    smtp_options_.auth = "oversight:relay-password";
+    DeliveryTest::SetUp();
+  }
+  oversight::testing::TempDir certificates_{"smtp-tls-"};
+};
+
+TEST_F(StartTlsTest, MailGoesOverStartTlsWithAuthentication) {
+  Handle(StageEvent<sch::ItemDue>(
+      Item(sch::ITEM_KIND_GROUP_SUPERVISION, "group_supervision:team-a", kDue), "g1"));
+  // Without TLS the server refuses (530): our set-up is wrong, so the mail waits, not dies.
+  EXPECT_EQ(EmailPass(), 1);
+  EXPECT_TRUE(smtp_->Messages().empty());
+  DeliveryQueue queue(*connection_, kTopic);
+  EXPECT_TRUE(queue.DeadLetters("devon")->empty());
+
+  auto settings = Smtp();
+  settings.starttls = SmtpSettings::StartTls::kRequired;
+  settings.ca_file = smtp_options_.tls_cert;
+  settings.username = "oversight";
+  settings.password = "relay-password";
+  clock_.Advance(absl::Minutes(5));
+  auto connection = Connect();
+  SmtpSender sender(settings);
+  DeliveryWorker worker(*registry_, *connection, sender, clock_, kTopic, Delivery());
+  EXPECT_EQ(*worker.RunOnce(), 1);
+  ASSERT_EQ(smtp_->Messages().size(), 1u);
+  EXPECT_EQ(smtp_->Messages()[0].rcpt_tos, std::vector<std::string>{"manager-1@example.org"});
+}
+
 class PermanentFailureTest : public DeliveryTest {
  protected:
   PermanentFailureTest() { smtp_options_.reject = {"manager-1@"}; }

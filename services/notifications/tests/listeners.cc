@@ -80,6 +80,27 @@ std::string Script(const std::string& name) {
   return std::string(source != nullptr ? source : ".") + "/scripts/" + name;
 }
 
+absl::StatusOr<std::pair<std::string, std::string>> SelfSignedCertificate(const std::string& dir) {
+  const std::string cert = dir + "/cert.pem";
+  const std::string key = dir + "/key.pem";
+  oversight::testing::ChildProcessOptions child;
+  child.argv = {"openssl",  "req",
+                "-x509",    "-newkey",
+                "rsa:2048", "-nodes",
+                "-keyout",  key,
+                "-out",     cert,
+                "-days",    "2",
+                "-subj",    "/CN=127.0.0.1",
+                "-addext",  "subjectAltName=IP:127.0.0.1"};
+  child.log_path = dir + "/openssl.log";
+  auto process = oversight::testing::ChildProcess::Start(std::move(child));
+  if (!process.ok()) return process.status();
+  auto code = (*process)->Wait(absl::Seconds(30));
+  if (!code.ok()) return code.status();
+  if (*code != 0) return absl::InternalError("openssl req failed: " + (*process)->ReadLog());
+  return std::make_pair(cert, key);
+}
+
 absl::StatusOr<std::unique_ptr<SmtpCatcher>> SmtpCatcher::Start(SmtpCatcherOptions options) {
   auto catcher = std::unique_ptr<SmtpCatcher>(new SmtpCatcher());
   catcher->options_ = std::move(options);
@@ -96,6 +117,11 @@ absl::Status SmtpCatcher::Launch(int port) {
     argv.push_back("--reject");
     argv.push_back(reject);
   }
+  if (!options_.tls_cert.empty()) {
+    argv.insert(argv.end(), {"--tls-cert", options_.tls_cert, "--tls-key", options_.tls_key});
+  }
+  if (options_.require_starttls) argv.push_back("--require-starttls");
+  if (!options_.auth.empty()) argv.insert(argv.end(), {"--auth", options_.auth});
   if (options_.tempfail > 0 && generation_ == 1) {
     argv.push_back("--tempfail");
     argv.push_back(std::to_string(options_.tempfail));

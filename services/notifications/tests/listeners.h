@@ -42,7 +42,14 @@ struct ReceivedRequest {
 struct SmtpCatcherOptions {
   std::vector<std::string> reject;  // RCPT TO containing one of these gets 550
   int tempfail = 0;                 // the first N messages get 451
+  std::string tls_cert, tls_key;    // offer STARTTLS with this certificate
+  bool require_starttls = false;
+  std::string auth;  // "user:password": require AUTH
 };
+
+// A self-signed certificate for 127.0.0.1 and its key, written into `dir` by the openssl
+// command-line tool: {cert path, key path}.
+absl::StatusOr<std::pair<std::string, std::string>> SelfSignedCertificate(const std::string& dir);
 
 // Not thread-safe; the test's main thread owns it. Stopped and removed on destruction.
 class SmtpCatcher {
