@@ -3,6 +3,11 @@
 #include <algorithm>
 
 namespace oversight::notifications {
+namespace {
+
+constexpr absl::Duration kMinimumWait = absl::Seconds(1);
+
+}  // namespace
 
 const char* AttemptOutcomeName(AttemptOutcome outcome) {
   switch (outcome) {
@@ -29,8 +34,10 @@ RetryDecision AfterFailure(const RetryPolicy& policy, int attempts, AttemptOutco
   if (outcome != AttemptOutcome::kTemporary || attempts >= policy.max_attempts) return decision;
   const double draw = std::clamp(unit_random, 0.0, 1.0);
   decision.retry = true;
+  // Never at once: a pass that claimed it must not claim it again.
   decision.next_at =
-      now + absl::Trunc(BackoffCeiling(policy, attempts) * draw, absl::Milliseconds(1));
+      now + std::max(kMinimumWait,
+                     absl::Trunc(BackoffCeiling(policy, attempts) * draw, absl::Milliseconds(1)));
   return decision;
 }
 

@@ -27,7 +27,7 @@ const char* AttemptOutcomeName(AttemptOutcome outcome);
 struct RetryPolicy {
   absl::Duration initial_backoff = absl::Seconds(30);
   absl::Duration max_backoff = absl::Hours(1);
-  int max_attempts = 24;  // counting the first
+  int max_attempts = 120;  // counting the first: about 2.4 days of retries on average
 };
 
 // The longest wait before attempt `attempts + 1` after `attempts` failed ones (>= 1):
@@ -42,8 +42,8 @@ struct RetryDecision {
 
 // After the `attempts`-th attempt (1 = the first) failed with `outcome` at `now`: a permanent
 // failure or the last allowed attempt ends the delivery; a temporary one is retried after a
-// wait drawn uniformly from [0, BackoffCeiling) ("full jitter"), with `unit_random` in [0, 1)
-// supplying the draw (injected, so tests pick it).
+// wait drawn uniformly from [0, BackoffCeiling) ("full jitter"; at least one second), with
+// `unit_random` in [0, 1) supplying the draw (injected, so tests pick it).
 RetryDecision AfterFailure(const RetryPolicy& policy, int attempts, AttemptOutcome outcome,
                            absl::Time now, double unit_random);
 

@@ -21,7 +21,7 @@ TEST(RetryPolicyTest, FullJitterDrawsBetweenZeroAndTheCeiling) {
   RetryPolicy policy;
   auto low = AfterFailure(policy, 3, AttemptOutcome::kTemporary, kNow, 0.0);
   EXPECT_TRUE(low.retry);
-  EXPECT_EQ(low.next_at, kNow);
+  EXPECT_EQ(low.next_at, kNow + absl::Seconds(1));  // never at once
   auto half = AfterFailure(policy, 3, AttemptOutcome::kTemporary, kNow, 0.5);
   EXPECT_EQ(half.next_at, kNow + absl::Seconds(60));
   auto high = AfterFailure(policy, 3, AttemptOutcome::kTemporary, kNow, 0.999);

@@ -81,7 +81,7 @@ Settings ReadSettings(const runtime::Config& config) {
   s.delivery.retry.max_backoff = config.GetDuration("notifications.delivery.max_backoff",
                                                     absl::Hours(1), absl::Milliseconds(1));
   s.delivery.retry.max_attempts =
-      static_cast<int>(config.GetInt("notifications.delivery.max_attempts", 24, 1, 1000));
+      static_cast<int>(config.GetInt("notifications.delivery.max_attempts", 120, 1, 10000));
   const absl::Duration send_time =
       s.smtp ? s.smtp->connect_timeout + s.smtp->timeout : absl::ZeroDuration();
   const absl::Duration post_time =

@@ -25,7 +25,7 @@
 //   notifications.delivery.lease            how long a claimed attempt is reserved (2m; must
 //                                           be longer than connect timeout + timeout)
 //   notifications.delivery.batch            claimed per authority per pass (50)
-//   notifications.delivery.initial_backoff / max_backoff / max_attempts   (30s / 1h / 24)
+//   notifications.delivery.initial_backoff / max_backoff / max_attempts   (30s / 1h / 120)
 //   notifications.stream_poll_interval      how often a live stream looks for new ones (200ms)
 #pragma once
 

@@ -17,7 +17,7 @@ TEST(SettingsTest, DefaultsOfferNoPushChannelUntilConfigured) {
   EXPECT_EQ(s.defaults.quiet_start_hour, 18);
   EXPECT_EQ(s.defaults.quiet_end_hour, 8);
   EXPECT_EQ(s.sending.working_morning_hour, 8);
-  EXPECT_EQ(s.delivery.retry.max_attempts, 24);
+  EXPECT_EQ(s.delivery.retry.max_attempts, 120);
 }
 
 TEST(SettingsTest, TheChartsEnvironmentVariablesConfigureTheChannels) {
