@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/kafka/admin.h"
@@ -18,6 +19,7 @@
 #include "oversight/kafka/testing/publish.h"
 #include "oversight/kafka/testing/test_broker.h"
 #include "oversight/kafka/testing/topic_collector.h"
+#include "oversight/kafka/watermarks.h"
 #include "oversight/testing/wait_until.h"
 
 namespace oversight::kafka {
@@ -364,6 +366,29 @@ TEST_P(KafkaIntegrationTest, AdminEnsureTopicsCreatesMissingTopicsOrSaysItCannot
   auto topics = Admin::ListTopics(broker_->client_config());
   ASSERT_TRUE(topics.ok()) << topics.status();
   EXPECT_NE(std::find(topics->begin(), topics->end(), topic), topics->end());
+}
+
+TEST_P(KafkaIntegrationTest, WatermarkReaderCountsRecordsPerTopic) {
+  const std::string three = NewTopic(3);
+  const std::string one = NewTopic(1);
+  for (int i = 0; i < 5; ++i) {
+    const std::string child = absl::StrCat("child-", i);
+    ASSERT_TRUE(testing::PublishEvent(*producer_, three, child,
+                                      CaseAllocatedEvent(absl::StrCat("wm-", i), child),
+                                      ContentType::kProtobuf)
+                    .ok());
+  }
+  ASSERT_TRUE(testing::PublishEvent(*producer_, one, "c", CaseAllocatedEvent("wm-one", "c"),
+                                    ContentType::kProtobuf)
+                  .ok());
+  auto reader = WatermarkReader::Create(broker_->client_config());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  const std::string missing = UniqueName("never-created");
+  auto ends = (*reader)->EndOffsets({three, one, missing});
+  ASSERT_TRUE(ends.ok()) << ends.status();
+  EXPECT_EQ(ends->at(three), 5);  // summed over its three partitions
+  EXPECT_EQ(ends->at(one), 1);
+  EXPECT_EQ(ends->at(missing), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Brokers, KafkaIntegrationTest,
