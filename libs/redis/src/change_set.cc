@@ -7,6 +7,7 @@ namespace {
 
 // args: <n expectations> { key field expected }* <n commands> { <argc> <arg>... }*
 //       <n emits> { topic key value <n headers> {name value}* }*
+// (<n headers> = -1: a tombstone, value ignored, no headers)
 // Every expectation is checked before the first write, so a failed one changes nothing.
 constexpr std::string_view kApplyBody = R"lua(
 local i = 1
@@ -31,9 +32,13 @@ local nemits = tonumber(args[i]); i = i + 1
 for e = 1, nemits do
   local topic, key, value = args[i], args[i + 1], args[i + 2]
   local nheaders = tonumber(args[i + 3]); i = i + 4
-  local headers = {}
-  for j = 1, nheaders * 2 do headers[j] = args[i]; i = i + 1 end
-  ovs.emit(topic, key, value, headers)
+  if nheaders < 0 then
+    ovs.emit(topic, key, false, nil)
+  else
+    local headers = {}
+    for j = 1, nheaders * 2 do headers[j] = args[i]; i = i + 1 end
+    ovs.emit(topic, key, value, headers)
+  end
 end
 return ncommands
 )lua";
@@ -67,6 +72,11 @@ ChangeSet& ChangeSet::Emit(std::string topic, std::string key, std::string value
   return *this;
 }
 
+ChangeSet& ChangeSet::EmitTombstone(std::string topic, std::string key) {
+  emits_.push_back({std::move(topic), std::move(key), "", {}, true});
+  return *this;
+}
+
 absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::string_view authority,
                                               std::string_view service,
                                               std::string_view event_id) const {
@@ -87,6 +97,10 @@ absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::strin
     args.push_back(emit.topic);
     args.push_back(emit.key);
     args.push_back(emit.value);
+    if (emit.tombstone) {
+      args.push_back("-1");
+      continue;
+    }
     args.push_back(std::to_string(emit.headers.size()));
     for (const auto& [name, value] : emit.headers) {
       args.push_back(name);

@@ -38,6 +38,8 @@ class ChangeSet {
   // Queues a record for the outbox (published by the relay once the change is durable).
   ChangeSet& Emit(std::string topic, std::string key, std::string value,
                   std::vector<std::pair<std::string, std::string>> headers);
+  // Queues a null-value record (a compaction tombstone, OutboxRecord::tombstone) for `key`.
+  ChangeSet& EmitTombstone(std::string topic, std::string key);
 
   bool empty() const { return commands_.empty() && emits_.empty(); }
   size_t command_count() const { return commands_.size(); }
@@ -65,6 +67,7 @@ class ChangeSet {
   struct Emit_ {
     std::string topic, key, value;
     std::vector<std::pair<std::string, std::string>> headers;
+    bool tombstone = false;
   };
   std::vector<std::string> keys_;
   std::vector<Expectation> expectations_;
