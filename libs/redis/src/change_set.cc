@@ -5,9 +5,20 @@
 namespace oversight::redis {
 namespace {
 
-// args: <n commands> { <argc> <arg>... }* <n emits> { topic key value <n headers> {name value}* }*
+// args: <n guards> { key field expected }* <n commands> { <argc> <arg>... }*
+//       <n emits> { topic key value <n headers> {name value}* }*
 constexpr std::string_view kApplyBody = R"lua(
 local i = 1
+local nguards = tonumber(args[i]); i = i + 1
+for g = 1, nguards do
+  local key, field, expected = args[i], args[i + 1], args[i + 2]; i = i + 3
+  local actual = redis.call('HGET', key, field)
+  if not actual then actual = '' end
+  if actual ~= expected then
+    return redis.error_reply('ABORTED ' .. key .. ' ' .. field .. ' is "' .. actual ..
+                             '", expected "' .. expected .. '": changed since it was read')
+  end
+end
 local ncommands = tonumber(args[i]); i = i + 1
 for c = 1, ncommands do
   local argc = tonumber(args[i]); i = i + 1
@@ -39,16 +50,26 @@ ChangeSet& ChangeSet::Write(std::string key, std::vector<std::string> command) {
   return *this;
 }
 
+ChangeSet& ChangeSet::ExpectField(std::string key, std::string field, std::string expected) {
+  if (std::find(keys_.begin(), keys_.end(), key) == keys_.end()) keys_.push_back(key);
+  guards_.push_back({std::move(key), std::move(field), std::move(expected)});
+  return *this;
+}
+
 ChangeSet& ChangeSet::Emit(std::string topic, std::string key, std::string value,
                            std::vector<std::pair<std::string, std::string>> headers) {
   emits_.push_back({std::move(topic), std::move(key), std::move(value), std::move(headers)});
   return *this;
 }
 
-absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::string_view authority,
-                                              std::string_view service,
-                                              std::string_view event_id) const {
+std::vector<std::string> ChangeSet::ScriptArgs() const {
   std::vector<std::string> args;
+  args.push_back(std::to_string(guards_.size()));
+  for (const auto& guard : guards_) {
+    args.push_back(guard.key);
+    args.push_back(guard.field);
+    args.push_back(guard.expected);
+  }
   args.push_back(std::to_string(commands_.size()));
   for (const auto& command : commands_) {
     args.push_back(std::to_string(command.size()));
@@ -65,7 +86,24 @@ absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::strin
       args.push_back(value);
     }
   }
-  return ApplyScript().Run(connection, authority, service, event_id, keys_, args);
+  return args;
+}
+
+absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::string_view authority,
+                                              std::string_view service,
+                                              std::string_view event_id) const {
+  return ApplyScript().Run(connection, authority, service, event_id, keys_, ScriptArgs());
+}
+
+std::vector<absl::StatusOr<OutboxResult>> ChangeSet::ApplyAll(
+    Connection& connection, const std::vector<Application>& changes) {
+  std::vector<OutboxCall> calls;
+  calls.reserve(changes.size());
+  for (const Application& application : changes) {
+    calls.push_back({application.authority, application.service, application.event_id,
+                     application.change->keys_, application.change->ScriptArgs()});
+  }
+  return ApplyScript().RunAll(connection, calls);
 }
 
 }  // namespace oversight::redis

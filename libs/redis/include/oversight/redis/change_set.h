@@ -27,10 +27,18 @@ class ChangeSet {
   // Queues one write command, e.g. {"HSET", key, "field", "value"}; `key` is declared too.
   ChangeSet& Write(std::string key, std::vector<std::string> command);
 
+  // Guards the change: it applies only if field `field` of hash `key` still holds `expected`
+  // (a missing key or field reads as ""), checked before any write. A change whose guard fails
+  // writes nothing, emits nothing, does not mark its event processed and returns ABORTED
+  // (retry with a fresh read). For optimistic concurrency: read a version field, decide, write
+  // the next version guarded by the one read. `key` is declared like Write's.
+  ChangeSet& ExpectField(std::string key, std::string field, std::string expected);
+
   // Queues a record for the outbox (published by the relay once the change is durable).
   ChangeSet& Emit(std::string topic, std::string key, std::string value,
                   std::vector<std::pair<std::string, std::string>> headers);
 
+  // True when there is nothing to write or emit (guards alone do not count).
   bool empty() const { return commands_.empty() && emits_.empty(); }
   size_t command_count() const { return commands_.size(); }
   size_t emit_count() const { return emits_.size(); }
@@ -45,12 +53,34 @@ class ChangeSet {
   absl::StatusOr<OutboxResult> Apply(Connection& connection, std::string_view authority,
                                      std::string_view service, std::string_view event_id) const;
 
+  // One change of ApplyAll and the inbound event it is for.
+  struct Application {
+    const ChangeSet* change = nullptr;  // not owned
+    std::string authority;
+    std::string service;
+    std::string event_id;
+  };
+
+  // Applies many changes in one round trip (OutboxScript::RunAll): each as Apply would, in
+  // order, each with its own result. Redis runs them one after the other and a failed one does
+  // not stop the next: guard a change that depends on an earlier one (ExpectField on a version
+  // the earlier one writes), so it is refused with ABORTED when the earlier one was not applied.
+  static std::vector<absl::StatusOr<OutboxResult>> ApplyAll(
+      Connection& connection, const std::vector<Application>& changes);
+
  private:
   struct Emit_ {
     std::string topic, key, value;
     std::vector<std::pair<std::string, std::string>> headers;
   };
+  struct Guard {
+    std::string key, field, expected;
+  };
+  // The script's args for this change (see kApplyBody in change_set.cc).
+  std::vector<std::string> ScriptArgs() const;
+
   std::vector<std::string> keys_;
+  std::vector<Guard> guards_;
   std::vector<std::vector<std::string>> commands_;
   std::vector<Emit_> emits_;
 };
