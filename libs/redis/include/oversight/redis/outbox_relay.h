@@ -59,7 +59,7 @@ struct OutboxRelayOptions {
   // relay may take over and publish the same entry again.
   absl::Duration lease_ttl = absl::Seconds(15);
   // Entries read per stream per pass.
-  int batch_size = 100;
+  int batch_size = 500;
   // Wait between passes that found nothing to do.
   absl::Duration poll_interval = absl::Milliseconds(100);
   // Wait after a failed pass, doubling up to the maximum; reset by a clean pass.
