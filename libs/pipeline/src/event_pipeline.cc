@@ -175,9 +175,17 @@ std::vector<absl::Status> PublishBatch(kafka::Producer& producer,
 }  // namespace
 
 void EventPipeline::RelayOutbox() {
-  host_.AddWorker("outbox-relay", [this](std::stop_token stop) {
+  RelayOutbox({});
+}
+
+void EventPipeline::RelayOutbox(std::vector<std::string> authority_ids) {
+  host_.AddWorker("outbox-relay", [this, authority_ids](std::stop_token stop) {
     redis::OutboxRelayOptions options =
         redis::OutboxRelayOptionsFromConfig(host_.config(), service_);
+    for (const auto& authority : authority_ids) {
+      options.outbox_keys.push_back(redis::OutboxKey(authority, service_));
+    }
+    if (!authority_ids.empty()) options.discover_interval = absl::Minutes(1);
     redis::OutboxRelayProbe metrics(host_.metrics_registry(), &host_.logger());
     redis::OutboxRelay relay(
         redis_options_, options,

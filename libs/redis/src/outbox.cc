@@ -104,13 +104,11 @@ OutboxScript::OutboxScript(std::string_view body)
     : script_(absl::StrCat(std::string(kLibrary), "return ovs_run(function(keys, args)\n",
                            std::string(body), "\nend)\n")) {}
 
-namespace {
-
-// The EVALSHA command for one run, after the checks Run documents.
-absl::StatusOr<std::vector<std::string>> PrepareRun(
-    const Script& script, std::string_view authority, std::string_view service,
-    std::string_view event_id, const std::vector<std::string>& keys,
-    const std::vector<std::string>& args, absl::Duration processed_ttl) {
+absl::StatusOr<OutboxResult> OutboxScript::Run(Connection& connection, std::string_view authority,
+                                               std::string_view service, std::string_view event_id,
+                                               const std::vector<std::string>& keys,
+                                               const std::vector<std::string>& args,
+                                               absl::Duration processed_ttl) const {
   if (authority.empty() || service.empty()) {
     return absl::InvalidArgumentError("outbox: authority and service must not be empty");
   }
@@ -134,104 +132,19 @@ absl::StatusOr<std::vector<std::string>> PrepareRun(
   all_args.push_back(std::string(event_id));
   all_args.push_back(absl::StrCat(absl::ToInt64Milliseconds(processed_ttl)));
   all_args.insert(all_args.end(), args.begin(), args.end());
-  return script.EvalShaCommand(all_keys, all_args);
-}
 
-// The result of one run from its reply (error replies become Statuses).
-absl::StatusOr<OutboxResult> ParseRunReply(const Reply& reply) {
-  if (absl::Status status = reply.ToStatus(); !status.ok()) return status;
-  if (!reply.is_array() || reply.elements().size() != 2 || !reply.elements()[0].is_string()) {
+  absl::StatusOr<Reply> reply =
+      script_.Eval(connection, all_keys, all_args,
+                   event_id.empty() ? Idempotency::kNotIdempotent : Idempotency::kIdempotent);
+  if (!reply.ok()) return reply.status();
+  if (!reply->is_array() || reply->elements().size() != 2 || !reply->elements()[0].is_string()) {
     return absl::InternalError(
-        absl::StrCat("outbox: unexpected script reply ", reply.DebugString()));
+        absl::StrCat("outbox: unexpected script reply ", reply->DebugString()));
   }
   OutboxResult result;
-  result.duplicate = reply.elements()[0].str() == "duplicate";
-  result.value = reply.elements()[1];
+  result.duplicate = reply->elements()[0].str() == "duplicate";
+  result.value = reply->elements()[1];
   return result;
-}
-
-bool IsNoScript(const Reply& reply) {
-  return reply.is_error() && reply.str().rfind("NOSCRIPT", 0) == 0;
-}
-
-}  // namespace
-
-absl::StatusOr<OutboxResult> OutboxScript::Run(Connection& connection, std::string_view authority,
-                                               std::string_view service, std::string_view event_id,
-                                               const std::vector<std::string>& keys,
-                                               const std::vector<std::string>& args,
-                                               absl::Duration processed_ttl) const {
-  absl::StatusOr<std::vector<std::string>> command =
-      PrepareRun(script_, authority, service, event_id, keys, args, processed_ttl);
-  if (!command.ok()) return command.status();
-  // Script::Eval with the prepared command: the keys and args are already in it.
-  absl::StatusOr<Reply> reply = connection.Command(
-      *command, event_id.empty() ? Idempotency::kNotIdempotent : Idempotency::kIdempotent);
-  if (!reply.ok()) return reply.status();
-  if (IsNoScript(*reply)) {
-    // Not run: safe to load and send again whatever the idempotency.
-    if (absl::Status loaded = script_.Load(connection); !loaded.ok()) return loaded;
-    reply = connection.Command(
-        *command, event_id.empty() ? Idempotency::kNotIdempotent : Idempotency::kIdempotent);
-    if (!reply.ok()) return reply.status();
-  }
-  return ParseRunReply(*reply);
-}
-
-std::vector<absl::StatusOr<OutboxResult>> OutboxScript::RunAll(Connection& connection,
-                                                               const std::vector<OutboxCall>& calls,
-                                                               absl::Duration processed_ttl) const {
-  std::vector<absl::StatusOr<OutboxResult>> results(calls.size(),
-                                                    absl::StatusOr<OutboxResult>(OutboxResult{}));
-  std::vector<std::vector<std::string>> commands(calls.size());
-  std::vector<size_t> sent;  // indexes into `calls` of the runs to send, in order
-  bool idempotent = true;
-  for (size_t i = 0; i < calls.size(); ++i) {
-    const OutboxCall& call = calls[i];
-    absl::StatusOr<std::vector<std::string>> command = PrepareRun(
-        script_, call.authority, call.service, call.event_id, call.keys, call.args, processed_ttl);
-    if (!command.ok()) {
-      results[i] = command.status();
-      continue;
-    }
-    idempotent = idempotent && !call.event_id.empty();
-    commands[i] = *std::move(command);
-    sent.push_back(i);
-  }
-  const Idempotency idempotency =
-      idempotent ? Idempotency::kIdempotent : Idempotency::kNotIdempotent;
-  // Calls not run yet (all of them, then those that met NOSCRIPT), in pipeline order.
-  std::vector<size_t> pending = sent;
-  for (int attempt = 0; attempt < 2 && !pending.empty(); ++attempt) {
-    Pipeline batch;
-    for (size_t index : pending)
-      batch.Add(commands[index]);
-    absl::StatusOr<std::vector<Reply>> replies = connection.Execute(batch, idempotency);
-    if (!replies.ok()) {
-      for (size_t index : pending)
-        results[index] = replies.status();
-      return results;
-    }
-    std::vector<size_t> not_run;
-    for (size_t k = 0; k < replies->size(); ++k) {
-      if (IsNoScript((*replies)[k])) {
-        not_run.push_back(pending[k]);  // not run: safe to send again whatever the idempotency
-      } else {
-        results[pending[k]] = ParseRunReply((*replies)[k]);
-      }
-    }
-    pending = std::move(not_run);
-    if (pending.empty()) return results;
-    if (absl::Status loaded = script_.Load(connection); !loaded.ok()) {
-      for (size_t index : pending)
-        results[index] = loaded;
-      return results;
-    }
-  }
-  for (size_t index : pending) {
-    results[index] = absl::UnavailableError("outbox: the script kept disappearing (NOSCRIPT)");
-  }
-  return results;
 }
 
 }  // namespace oversight::redis

@@ -35,8 +35,9 @@ absl::Status Script::Load(Connection& connection) const {
   return absl::OkStatus();
 }
 
-std::vector<std::string> Script::EvalShaCommand(const std::vector<std::string>& keys,
-                                                const std::vector<std::string>& args) const {
+absl::StatusOr<Reply> Script::Eval(Connection& connection, const std::vector<std::string>& keys,
+                                   const std::vector<std::string>& args,
+                                   Idempotency idempotency) const {
   std::vector<std::string> command;
   command.reserve(3 + keys.size() + args.size());
   command.push_back("EVALSHA");
@@ -44,13 +45,6 @@ std::vector<std::string> Script::EvalShaCommand(const std::vector<std::string>& 
   command.push_back(absl::StrCat(keys.size()));
   command.insert(command.end(), keys.begin(), keys.end());
   command.insert(command.end(), args.begin(), args.end());
-  return command;
-}
-
-absl::StatusOr<Reply> Script::Eval(Connection& connection, const std::vector<std::string>& keys,
-                                   const std::vector<std::string>& args,
-                                   Idempotency idempotency) const {
-  const std::vector<std::string> command = EvalShaCommand(keys, args);
 
   absl::StatusOr<Reply> reply = connection.Command(command, idempotency);
   if (!reply.ok()) return reply.status();

@@ -146,6 +146,27 @@ TEST_F(ChangeSetTest, ApplyAllRefusesWhatDependsOnARefusedChange) {
   EXPECT_EQ(Get("ovs:{devon}:other"), "1");
 }
 
+TEST_F(ChangeSetTest, ApplyAllStopsOnlyTheChangeWhoseCommandFails) {
+  ASSERT_TRUE(c_->Command({"SET", "ovs:{devon}:string", "x"}).ok());
+  ChangeSet failing;  // its second command meets a string where a hash is expected
+  failing.Write("ovs:{devon}:a", {"SET", "ovs:{devon}:a", "1"})
+      .Write("ovs:{devon}:string", {"HSET", "ovs:{devon}:string", "f", "v"})
+      .Write("ovs:{devon}:b", {"SET", "ovs:{devon}:b", "1"})
+      .Emit("oversight.tasks.v1", "k", "v", {});
+  ChangeSet next;
+  next.Write("ovs:{devon}:c", {"SET", "ovs:{devon}:c", "1"});
+  auto results =
+      ChangeSet::ApplyAll(*c_, {{&failing, "devon", "svc", "w1"}, {&next, "devon", "svc", "w2"}});
+  EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInternal) << results[0].status();
+  EXPECT_NE(results[0].status().message().find("WRONGTYPE"), std::string::npos);
+  EXPECT_EQ(Get("ovs:{devon}:a"), "1");  // before the failure: applied, as with Apply
+  EXPECT_TRUE(c_->Command({"GET", "ovs:{devon}:b"})->is_nil());
+  EXPECT_EQ(OutboxLength(), 0);
+  EXPECT_TRUE(c_->Command({"GET", ProcessedKey("devon", "svc", "w1")})->is_nil());
+  EXPECT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(Get("ovs:{devon}:c"), "1");
+}
+
 TEST_F(ChangeSetTest, ApplyAllLoadsTheScriptAgainAfterAFlush) {
   ChangeSet change;
   change.Write("ovs:{devon}:n", {"INCR", "ovs:{devon}:n"});

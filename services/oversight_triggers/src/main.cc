@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
                                 return handlers->HandleBatch(batch);
                               };
                         });
-  events.RelayOutbox();
+  events.RelayOutbox((*authorities)->Ids());
   triggers::TriggersGrpcService api(**authorities, events.redis_pool(), events.producer(),
                                     host.authenticator(), host.clock(), topics.case_events, tasks);
   host.AddGrpcService(&api);

@@ -176,7 +176,7 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
     decision.opened.push_back(std::move(opened));
     decision.upserts.push_back(task);
     opened_now.push_back(task.task_id());
-    open.push_back(task);
+    open.push_back(std::move(task));
   }
 
   const bool closing = decision.case_event && IsClosingEvent(event);
@@ -221,16 +221,20 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
     }
   }
   // A task linked and then cancelled or reassigned by the same event appears twice: keep the
-  // last state of each.
-  std::vector<v1::OversightTask> unique;
-  for (auto it = decision.upserts.rbegin(); it != decision.upserts.rend(); ++it) {
-    if (std::none_of(unique.begin(), unique.end(),
-                     [&](const auto& t) { return t.task_id() == it->task_id(); })) {
-      unique.push_back(*it);
+  // last state of each, where the first one was.
+  std::vector<v1::OversightTask>& upserts = decision.upserts;
+  for (size_t i = 0; i < upserts.size(); ++i) {
+    const std::string id = upserts[i].task_id();
+    size_t last = i;
+    for (size_t j = i + 1; j < upserts.size(); ++j) {
+      if (upserts[j].task_id() == id) last = j;
     }
+    if (last == i) continue;
+    upserts[i] = upserts[last];  // a copy: the later entries are removed by id below
+    upserts.erase(std::remove_if(upserts.begin() + static_cast<ptrdiff_t>(i) + 1, upserts.end(),
+                                 [&](const auto& t) { return t.task_id() == id; }),
+                  upserts.end());
   }
-  std::reverse(unique.begin(), unique.end());
-  decision.upserts = std::move(unique);
   return decision;
 }
 

@@ -192,34 +192,45 @@ void TaskStore::BumpVersion(redis::ChangeSet& change, const std::string& authori
 
 void TaskStore::WriteTask(redis::ChangeSet& change, const std::string& a,
                           const v1::OversightTask& task, const v1::OversightTask* before) const {
+  // Only the indexes whose inputs changed are written (a linked or reassigned task keeps most).
   const std::string& id = task.task_id();
   const std::string due = Seconds(task.due_at());
   const bool open = IsOpen(task);
+  const bool fresh = before == nullptr;
+  const bool due_changed = fresh || before->due_at().seconds() != task.due_at().seconds();
+  const bool open_changed = fresh || IsOpen(*before) != open;
+  const bool owner_changed = fresh || before->owner_id() != task.owner_id();
   change.Write(TaskKey(a, id), {"SET", TaskKey(a, id), task.SerializeAsString()});
-  change.Write(AllTasksKey(a), {"ZADD", AllTasksKey(a), due, id});
-  change.Write(ChildTasksKey(a, task.child_id()),
-               {"ZADD", ChildTasksKey(a, task.child_id()), due, id});
-  change.Write(OpenKey(a, task.child_id()),
-               {open ? "SADD" : "SREM", OpenKey(a, task.child_id()), id});
+  if (due_changed) {
+    change.Write(AllTasksKey(a), {"ZADD", AllTasksKey(a), due, id});
+    change.Write(ChildTasksKey(a, task.child_id()),
+                 {"ZADD", ChildTasksKey(a, task.child_id()), due, id});
+  }
+  if (open_changed) {
+    change.Write(OpenKey(a, task.child_id()),
+                 {open ? "SADD" : "SREM", OpenKey(a, task.child_id()), id});
+  }
   if (!task.team_id().empty()) {
-    change.Write(TeamKey(a, task.team_id()), {"ZADD", TeamKey(a, task.team_id()), due, id});
-    if (open) {
+    if (due_changed) {
+      change.Write(TeamKey(a, task.team_id()), {"ZADD", TeamKey(a, task.team_id()), due, id});
+    }
+    if (open && (open_changed || due_changed)) {
       change.Write(TeamOpenKey(a, task.team_id()),
                    {"ZADD", TeamOpenKey(a, task.team_id()), due, id});
-    } else {
+    } else if (!open && open_changed) {
       change.Write(TeamOpenKey(a, task.team_id()), {"ZREM", TeamOpenKey(a, task.team_id()), id});
     }
-    const bool completed_now = task.status() == v1::TASK_STATUS_COMPLETED &&
-                               (before == nullptr || before->status() != task.status());
+    const bool completed_now =
+        task.status() == v1::TASK_STATUS_COMPLETED && (fresh || before->status() != task.status());
     if (completed_now) {
       const std::string key = TeamDoneKey(a, task.team_id(), task.completed_on_time());
       change.Write(key, {"ZADD", key, Seconds(task.completed_at()), id});
     }
   }
-  if (!task.owner_id().empty()) {
+  if (!task.owner_id().empty() && (owner_changed || due_changed)) {
     change.Write(OwnerKey(a, task.owner_id()), {"ZADD", OwnerKey(a, task.owner_id()), due, id});
   }
-  if (before != nullptr && !before->owner_id().empty() && before->owner_id() != task.owner_id()) {
+  if (!fresh && !before->owner_id().empty() && before->owner_id() != task.owner_id()) {
     change.Write(OwnerKey(a, before->owner_id()), {"ZREM", OwnerKey(a, before->owner_id()), id});
   }
 }
@@ -230,7 +241,11 @@ absl::StatusOr<redis::ChangeSet> TaskStore::ToChange(const std::string& authorit
   redis::ChangeSet change;
   const ChildCase& child = decision.child;
   BumpVersion(change, authority, child.child_id, before.version);
-  if (decision.case_event) {
+  const ChildCase& was = before.child;
+  const bool case_changed = !before.known || child.worker_id != was.worker_id ||
+                            child.team_id != was.team_id || child.case_type != was.case_type ||
+                            child.risk != was.risk || child.closed != was.closed;
+  if (decision.case_event && case_changed) {
     const std::string key = ChildKey(authority, child.child_id);
     change.Write(key, {"HSET", key, "worker_id", child.worker_id, "team_id", child.team_id,
                        "case_type", child.case_type, "risk", child.risk, "closed",

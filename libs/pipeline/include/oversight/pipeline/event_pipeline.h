@@ -71,6 +71,9 @@ class EventPipeline {
   // is deleted from its stream only after the broker acknowledged it. Each pass produces up to
   // `outbox.batch_size` records of a stream at once and waits for all their acknowledgements.
   void RelayOutbox();
+  // The same for the outboxes of these authorities, known from the start (the relay still looks
+  // for others, but only once a minute: a discovery SCANs the whole keyspace).
+  void RelayOutbox(std::vector<std::string> authority_ids);
 
  private:
   runtime::ServiceHost& host_;

@@ -61,10 +61,15 @@ class ChangeSet {
     std::string event_id;
   };
 
-  // Applies many changes in one round trip (OutboxScript::RunAll): each as Apply would, in
-  // order, each with its own result. Redis runs them one after the other and a failed one does
-  // not stop the next: guard a change that depends on an earlier one (ExpectField on a version
-  // the earlier one writes), so it is refused with ABORTED when the earlier one was not applied.
+  // Applies many changes in order, each as Apply would and with its own result, in one script
+  // run per (authority, service) run of up to 128 changes (the throughput path: one run for a
+  // batch of inbound events instead of one per event). A change whose guard fails is ABORTED,
+  // one whose command fails stops there (its earlier commands applied, as with Apply) and gets
+  // INTERNAL with the server's error; neither stops the next change, so guard a change that
+  // depends on an earlier one (ExpectField on a version the earlier one writes). A change with a
+  // key lacking the authority's tag is INVALID_ARGUMENT and not sent. A transport failure fails
+  // the changes of that run with it; a run is re-sent after a broken link only if all its
+  // changes have event ids (then re-sending is idempotent).
   static std::vector<absl::StatusOr<OutboxResult>> ApplyAll(
       Connection& connection, const std::vector<Application>& changes);
 
@@ -76,7 +81,7 @@ class ChangeSet {
   struct Guard {
     std::string key, field, expected;
   };
-  // The script's args for this change (see kApplyBody in change_set.cc).
+  // The script's args for this change (see kApplyBody and kApplyAllLua in change_set.cc).
   std::vector<std::string> ScriptArgs() const;
 
   std::vector<std::string> keys_;

@@ -66,15 +66,6 @@ struct OutboxResult {
   Reply value;
 };
 
-// One run of an OutboxScript, for OutboxScript::RunAll.
-struct OutboxCall {
-  std::string authority;
-  std::string service;
-  std::string event_id;  // '' for none: no duplicate check
-  std::vector<std::string> keys;
-  std::vector<std::string> args;
-};
-
 // A service's state-change script with the outbox library in front. The body is the inside of a
 // Lua function called as body(keys, args), where keys/args are the caller's keys and args
 // (1-based Lua tables); it applies the change with redis.call, calls ovs.emit for each outbound
@@ -107,20 +98,6 @@ class OutboxScript {
                                    const std::vector<std::string>& keys,
                                    const std::vector<std::string>& args,
                                    absl::Duration processed_ttl = absl::Hours(24 * 14)) const;
-
-  // Runs every call in order, pipelined in one round trip (the throughput path: one script
-  // run per inbound event, many events per round trip). Each call is checked and applied as
-  // Run would, and has its own result, in the same order as `calls`. A call that fails its
-  // checks (a key without the tag) gets INVALID_ARGUMENT and is not sent; the others are.
-  // Redis runs the scripts one after the other, so a failure of one (its error reply) does not
-  // stop the later ones: callers whose later calls depend on earlier ones guard them (for
-  // example ChangeSet::ExpectField). A transport failure fails every call with the same status;
-  // the pipeline is re-sent whole only if every call has an event id (so re-sending is
-  // idempotent). NOSCRIPT is handled as in Run: the script is loaded and the calls that met
-  // NOSCRIPT (and so did not run) are sent again, in order.
-  std::vector<absl::StatusOr<OutboxResult>> RunAll(
-      Connection& connection, const std::vector<OutboxCall>& calls,
-      absl::Duration processed_ttl = absl::Hours(24 * 14)) const;
 
   const Script& script() const { return script_; }
 

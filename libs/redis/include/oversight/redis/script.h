@@ -32,11 +32,6 @@ class Script {
                              const std::vector<std::string>& args,
                              Idempotency idempotency = Idempotency::kNotIdempotent) const;
 
-  // The EVALSHA command Eval sends (for callers that queue several runs in one Pipeline; they
-  // must handle a NOSCRIPT error reply by calling Load and sending again).
-  std::vector<std::string> EvalShaCommand(const std::vector<std::string>& keys,
-                                          const std::vector<std::string>& args) const;
-
   // SCRIPT LOAD on this connection's server (optional warm-up; Eval does it when needed).
   absl::Status Load(Connection& connection) const;
 
