@@ -125,7 +125,7 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
   facts.occurred_at = events::FromTimestamp(meta.occurred_at());
 
   std::vector<v1::OversightTask> open = context.open_tasks;
-  std::vector<std::string> opened_now;
+  std::vector<std::string> triggered_now;  // tasks this event opened or was linked to
   std::vector<policy::RequiredOversight> required;
   if (item == nullptr || !decision.child.closed) required = engine.TriggeredOversight(facts);
   for (size_t index = 0; index < required.size(); ++index) {
@@ -145,6 +145,7 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
         AddHistory(*same_trigger, now, meta.event_id(), "repeated trigger linked to this task");
         decision.upserts.push_back(*same_trigger);
       }
+      triggered_now.push_back(same_trigger->task_id());
       continue;
     }
 
@@ -166,7 +167,8 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
     task.set_priority(ToProto(need.priority));
     task.set_description(need.description.empty() ? need.due.explanation.summary
                                                   : need.description);
-    AddHistory(task, now, meta.event_id(), "opened: " + need.due.explanation.summary);
+    AddHistory(task, now, meta.event_id(),
+               "opened (" + rule_id + "): " + need.due.explanation.summary);
 
     v1::TaskOpened opened;
     *opened.mutable_meta() =
@@ -175,14 +177,15 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
     *opened.mutable_task() = task;
     decision.opened.push_back(std::move(opened));
     decision.upserts.push_back(task);
-    opened_now.push_back(task.task_id());
+    triggered_now.push_back(task.task_id());
     open.push_back(std::move(task));
   }
 
   const bool closing = decision.case_event && IsClosingEvent(event);
   for (auto& task : open) {
-    if (std::find(opened_now.begin(), opened_now.end(), task.task_id()) != opened_now.end()) {
-      continue;
+    if (std::find(triggered_now.begin(), triggered_now.end(), task.task_id()) !=
+        triggered_now.end()) {
+      continue;  // what this event requires (a second closure keeps the first one's task)
     }
     if (closing) {
       task.set_status(v1::TASK_STATUS_CANCELLED);

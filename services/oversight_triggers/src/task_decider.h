@@ -48,7 +48,7 @@ struct Decision {
 //    closed case triggers nothing (scheduling will cancel the item);
 //  - links a repeated trigger to the open task of the same trigger (kLinkToOpenTask);
 //  - a closing event (CaseClosed, CaseTransferred, SteppedAcrossToEarlyHelp) cancels the open
-//    tasks that no longer apply (all but those it opened itself);
+//    tasks that no longer apply (all but those it opened or was linked to itself);
 //  - a new allocation or lead-practitioner change reassigns open tasks to their owner under the
 //    new worker, each by its owner rule (supervisor, line manager, worker).
 // `now` stamps history entries and recorded_at. Never fails: an owner that cannot be resolved

@@ -261,6 +261,19 @@ TEST_F(DecideTest, D14_14DriftUsesTheItemsWorkerWhenNoAllocationIsKnownAndSkipsC
   EXPECT_TRUE(Run(overdue, overdue.meta(), closed).opened.empty());
 }
 
+TEST_F(DecideTest, ASecondClosureIsLinkedAndKeepsTheFirstClosuresTask) {
+  auto closed = Make<cases::v1::CaseClosed>("evt-40", "2026-05-13T09:00:00Z");
+  CaseContext context;
+  context.child.worker_id = "worker-1";
+  context.open_tasks = {Run(closed, closed.meta(), context).opened.at(0).task()};
+  auto again = Make<cases::v1::CaseClosed>("evt-41", "2026-05-14T09:00:00Z");
+  Decision decision = Run(again, again.meta(), context);
+  EXPECT_TRUE(decision.cancelled.empty());
+  ASSERT_EQ(decision.upserts.size(), 1u);
+  EXPECT_EQ(decision.upserts[0].status(), v1::TASK_STATUS_REQUESTED);
+  EXPECT_EQ(decision.upserts[0].linked_event_ids(0), "evt-41");
+}
+
 TEST_F(DecideTest, OnlyAClosingEventCancelsOpenTasks) {
   auto incident = Make<cases::v1::SignificantIncident>("evt-20", "2026-05-11T09:00:00Z");
   CaseContext context;

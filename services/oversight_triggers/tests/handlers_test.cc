@@ -6,9 +6,9 @@
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/event_record.h"
+#include "oversight/recording/v1/supervision_events.pb.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/redis/testing/redis_server.h"
-#include "oversight/recording/v1/supervision_events.pb.h"
 #include "oversight/scheduling/v1/schedule_events.pb.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
 #include "task_store.h"
@@ -66,10 +66,10 @@ class HandlersTest : public ::testing::Test {
   kafka::ConsumedMessage Record(const google::protobuf::Message& event, const std::string& key) {
     const std::string package = event.GetDescriptor()->file()->package();
     const ConsumedTopics topics;
-    const std::string topic = package == "oversight.cases.v1"        ? topics.case_events
-                              : package == "oversight.workforce.v1"  ? topics.workforce_events
-                              : package == "oversight.recording.v1"  ? topics.supervision_events
-                                                                     : topics.schedule_events;
+    const std::string topic = package == "oversight.cases.v1"       ? topics.case_events
+                              : package == "oversight.workforce.v1" ? topics.workforce_events
+                              : package == "oversight.recording.v1" ? topics.supervision_events
+                                                                    : topics.schedule_events;
     auto record = kafka::MakeEventRecord(topic, key, event, kafka::ContentType::kProtobuf);
     EXPECT_TRUE(record.ok()) << record.status();
     kafka::ConsumedMessage consumed;
@@ -166,11 +166,11 @@ TEST_F(HandlersTest, OneChildsEventsInOneBatchSeeEachOthersEffectsInOrder) {
     EXPECT_EQ(outcome.kind, HandlerOutcome::Kind::kProcessed) << outcome.detail;
   }
   std::map<std::string, v1::TaskStatus> status;
-  for (const auto& task : TasksOf("child-1")) status[task.rule_id()] = task.status();
-  EXPECT_EQ(status, (std::map<std::string, v1::TaskStatus>{
-                        {"D8", v1::TASK_STATUS_CANCELLED},
-                        {"D14.2", v1::TASK_STATUS_CANCELLED},
-                        {"D14.13", v1::TASK_STATUS_REQUESTED}}));
+  for (const auto& task : TasksOf("child-1"))
+    status[task.rule_id()] = task.status();
+  EXPECT_EQ(status, (std::map<std::string, v1::TaskStatus>{{"D8", v1::TASK_STATUS_CANCELLED},
+                                                           {"D14.2", v1::TASK_STATUS_CANCELLED},
+                                                           {"D14.13", v1::TASK_STATUS_REQUESTED}}));
   EXPECT_EQ(OutboxTypes(),
             (std::vector<std::string>{
                 "oversight.triggers.v1.TaskOpened", "oversight.triggers.v1.TaskOpened",
@@ -221,8 +221,8 @@ TEST_F(HandlersTest, OversightRecordCompletesItsTaskOnceAndLeavesOthersAlone) {
   ASSERT_EQ(
       Handle(Allocated("lcs-11", "child-3", "worker-1", "2026-05-11T09:00:00Z"), "child-3").kind,
       HandlerOutcome::Kind::kProcessed);
-  auto mismatch = Handle(Recorded("rec-5", "child-2", TasksOf("child-3")[0].task_id(),
-                                  "2026-05-14T09:00:00Z"));
+  auto mismatch =
+      Handle(Recorded("rec-5", "child-2", TasksOf("child-3")[0].task_id(), "2026-05-14T09:00:00Z"));
   EXPECT_EQ(mismatch.kind, HandlerOutcome::Kind::kDeadLetter);
   EXPECT_EQ(mismatch.reason, "contract_violation");
 }
