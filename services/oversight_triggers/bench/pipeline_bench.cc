@@ -8,15 +8,28 @@
 // starts again. The clock runs from the first consumed case event to the moment every case
 // event is consumed and the outbox is empty (every task event acknowledged by the broker).
 //
+// Besides events_per_second it prints the CPU each part used per event (the service process
+// over its whole run, Redis from INFO cpu, the embedded broker), which says what the machine
+// would do without the other work on it: events/s <= cores / (sum of the CPU per event).
+//
 //   OVERSIGHT_BENCH_EVENTS=100000 (default) OVERSIGHT_BENCH_BROKER=embedded|real (default
 //   embedded; real needs OVERSIGHT_KAFKA_BOOTSTRAP_FILE, see tests/fixtures/README.md)
+//   OVERSIGHT_BENCH_CONSUMERS=1 (triggers.consumers of the service)
+//   OVERSIGHT_BENCH_VERBOSE=1 (Redis INFO commandstats on stderr)
+//   OVERSIGHT_BENCH_SERVICE_LOG=<file> (the service's log)
 //   build/services/oversight_triggers/oversight_triggers_pipeline_bench
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <regex>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -46,6 +59,26 @@ double RedisCpuSeconds(redis::Connection& connection) {
     if (at != std::string::npos) total += std::atof(info->str().c_str() + at + strlen(field));
   }
   return total;
+}
+
+// CPU seconds used so far by each child process of this benchmark, by command name (from
+// /proc/<pid>/stat: utime + stime).
+std::map<std::string, double> ChildCpuSeconds() {
+  std::map<std::string, double> cpu;
+  const long ticks = sysconf(_SC_CLK_TCK);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::vector<std::string> fields{std::istream_iterator<std::string>(rest), {}};
+    if (fields.size() < 13 || std::stoi(fields[1]) != getpid()) continue;
+    cpu[line.substr(open + 1, close - open - 1)] +=
+        (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
+  }
+  return cpu;
 }
 
 // The sum of a counter family's samples whose labels contain `label` (Prometheus text).
@@ -93,7 +126,10 @@ void BM_CaseEventsEndToEnd(benchmark::State& state) {
       state.SkipWithError(system.status().ToString().c_str());
       return;
     }
-    auto service = (*system)->StartService(e2e::kTriggers, {{"OVERSIGHT_LOG_LEVEL", "warn"}});
+    auto service = (*system)->StartService(
+        e2e::kTriggers,
+        {{"OVERSIGHT_LOG_LEVEL", "warn"},
+         {"OVERSIGHT_TRIGGERS_CONSUMERS", std::to_string(EnvInt("OVERSIGHT_BENCH_CONSUMERS", 1))}});
     if (!service.ok()) {
       state.SkipWithError(service.status().ToString().c_str());
       return;
@@ -189,6 +225,7 @@ void BM_CaseEventsEndToEnd(benchmark::State& state) {
     const std::string outbox = redis::OutboxKey("devon", "oversight-triggers");
     (void)(*redis)->Command({"CONFIG", "RESETSTAT"});
     const double redis_cpu_before = RedisCpuSeconds(**redis);
+    const std::map<std::string, double> cpu_before = ChildCpuSeconds();
     absl::Time first = absl::InfiniteFuture();
     absl::Time done = absl::InfiniteFuture();
     const absl::Time give_up = absl::Now() + absl::Minutes(10);
@@ -214,6 +251,17 @@ void BM_CaseEventsEndToEnd(benchmark::State& state) {
     auto metrics = (*service)->ScrapeMetrics();
     state.counters["redis_cpu_us_per_event"] =
         (RedisCpuSeconds(**redis) - redis_cpu_before) * 1e6 / events_total;
+    // CPU per event of the service (its whole run since the restart) and of the broker.
+    for (const auto& [name, seconds] : ChildCpuSeconds()) {
+      const std::string label = name.starts_with("oversight-overs")   ? "service"
+                                : name.starts_with("oversight-embed") ? "broker"
+                                                                      : "";
+      if (label.empty()) continue;
+      const auto before = cpu_before.find(name);
+      const double used =
+          seconds - (label == "service" || before == cpu_before.end() ? 0 : before->second);
+      state.counters[label + "_cpu_us_per_event"] = used * 1e6 / events_total;
+    }
     if (std::getenv("OVERSIGHT_BENCH_VERBOSE") != nullptr) {
       auto stats = (*redis)->Command({"INFO", "commandstats"});
       if (stats.ok()) std::fprintf(stderr, "%s\n", stats->str().c_str());
