@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/kafka/admin.h"
@@ -18,6 +19,8 @@
 #include "oversight/kafka/testing/publish.h"
 #include "oversight/kafka/testing/test_broker.h"
 #include "oversight/kafka/testing/topic_collector.h"
+#include "oversight/kafka/topic_reader.h"
+#include "oversight/kafka/watermarks.h"
 #include "oversight/testing/wait_until.h"
 
 namespace oversight::kafka {
@@ -438,6 +441,88 @@ TEST_P(KafkaIntegrationTest, BatchesRedeliverAPartitionFromItsRetriedRecordAndMo
   for (int i = 0; i < kPerPartition; ++i) {
     EXPECT_EQ(std::count(seen.begin(), seen.end(), "b-" + std::to_string(i)), 1) << i;
   }
+}
+
+TEST_P(KafkaIntegrationTest, AdminEnsureTopicsSetsTopicConfigsOrRefusesABadOne) {
+  if (GetParam() == BrokerKind::kEmbedded) GTEST_SKIP() << "no admin API on the embedded broker";
+  const std::string compacted = UniqueName("admin-compacted");
+  const absl::Status created = Admin::EnsureTopics(
+      broker_->client_config(), {{.name = compacted, .configs = {{"cleanup.policy", "compact"}}}});
+  EXPECT_TRUE(created.ok()) << created;
+  const absl::Status refused = Admin::EnsureTopics(
+      broker_->client_config(),
+      {{.name = UniqueName("admin-bad"), .configs = {{"cleanup.policy", "x"}}}});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+}
+
+TEST_P(KafkaIntegrationTest, ReadTopicToEndReadsEveryRecordOnceWithNullValuesAsTombstones) {
+  const std::string topic = NewTopic(3);
+  for (int i = 0; i < 9; ++i) {
+    OutboundMessage message;
+    message.topic = topic;
+    message.key = "key-" + std::to_string(i);
+    message.value = "value-" + std::to_string(i);
+    ASSERT_TRUE(producer_->ProduceAndWait(std::move(message)).ok());
+  }
+  OutboundMessage tombstone;
+  tombstone.topic = topic;
+  tombstone.key = "key-4";
+  tombstone.tombstone = true;
+  ASSERT_TRUE(producer_->ProduceAndWait(std::move(tombstone)).ok());
+  OutboundMessage empty;  // an empty value is not a tombstone
+  empty.topic = topic;
+  empty.key = "key-empty";
+  ASSERT_TRUE(producer_->ProduceAndWait(std::move(empty)).ok());
+
+  std::map<std::string, std::vector<ConsumedMessage>> by_key;
+  auto read = ReadTopicToEnd(broker_->client_config(), topic, [&](const ConsumedMessage& m) {
+    by_key[m.key].push_back(m);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->partitions, 3);
+  EXPECT_EQ(read->records, 11);
+  ASSERT_EQ(by_key["key-4"].size(), 2u);
+  EXPECT_FALSE(by_key["key-4"][0].tombstone);
+  EXPECT_EQ(by_key["key-4"][0].value, "value-4");
+  EXPECT_TRUE(by_key["key-4"][1].tombstone);  // after the value, same partition
+  ASSERT_EQ(by_key["key-empty"].size(), 1u);
+  EXPECT_FALSE(by_key["key-empty"][0].tombstone);
+  EXPECT_EQ(by_key["key-7"].size(), 1u);
+
+  // A handler error stops the read and is returned.
+  auto stopped = ReadTopicToEnd(broker_->client_config(), topic, [](const ConsumedMessage&) {
+    return absl::DataLossError("stop here");
+  });
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kDataLoss);
+  // An empty topic reads nothing and returns at once.
+  auto nothing = ReadTopicToEnd(broker_->client_config(), NewTopic(2),
+                                [](const ConsumedMessage&) { return absl::OkStatus(); });
+  ASSERT_TRUE(nothing.ok()) << nothing.status();
+  EXPECT_EQ(nothing->records, 0);
+}
+
+TEST_P(KafkaIntegrationTest, WatermarkReaderCountsRecordsPerTopic) {
+  const std::string three = NewTopic(3);
+  const std::string one = NewTopic(1);
+  for (int i = 0; i < 5; ++i) {
+    const std::string child = absl::StrCat("child-", i);
+    ASSERT_TRUE(testing::PublishEvent(*producer_, three, child,
+                                      CaseAllocatedEvent(absl::StrCat("wm-", i), child),
+                                      ContentType::kProtobuf)
+                    .ok());
+  }
+  ASSERT_TRUE(testing::PublishEvent(*producer_, one, "c", CaseAllocatedEvent("wm-one", "c"),
+                                    ContentType::kProtobuf)
+                  .ok());
+  auto reader = WatermarkReader::Create(broker_->client_config());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  const std::string missing = UniqueName("never-created");
+  auto ends = (*reader)->EndOffsets({three, one, missing});
+  ASSERT_TRUE(ends.ok()) << ends.status();
+  EXPECT_EQ(ends->at(three), 5);  // summed over its three partitions
+  EXPECT_EQ(ends->at(one), 1);
+  EXPECT_EQ(ends->at(missing), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Brokers, KafkaIntegrationTest,

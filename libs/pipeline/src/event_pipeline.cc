@@ -15,9 +15,7 @@ namespace oversight::pipeline {
 EventPipeline::EventPipeline(runtime::ServiceHost& host, std::string service)
     : host_(host), service_(std::move(service)) {
   const runtime::Config& config = host_.config();
-  kafka_.bootstrap_servers = config.RequireString("kafka.bootstrap_servers");
-  kafka_.client_id = "oversight-" + service_;
-  kafka_.properties = config.GetSubtree("kafka.properties");
+  kafka_ = KafkaClientFromConfig(config, service_);
   group_id_ = config.GetString("kafka.group_id", "oversight-" + service_);
   create_topics_ = config.GetBool("kafka.create_topics", true);
   partitions_ = static_cast<int>(config.GetInt("kafka.topic_partitions", 6, 1, 10000));
@@ -36,6 +34,13 @@ std::string EventPipeline::Topic(std::string_view name, std::string_view default
   return topic;
 }
 
+std::string EventPipeline::Topic(std::string_view name, std::string_view default_topic,
+                                 std::map<std::string, std::string> configs) const {
+  std::string topic = Topic(name, default_topic);
+  topic_configs_[topic] = std::move(configs);
+  return topic;
+}
+
 absl::Status EventPipeline::Start() {
   if (auto valid = host_.config().Validate(); !valid.ok()) return valid;
   kafka::ProducerConfig producer_config;
@@ -49,7 +54,7 @@ absl::Status EventPipeline::Start() {
   if (create_topics_) {
     std::vector<kafka::TopicSpec> specs;
     for (const auto& topic : topics_)
-      specs.push_back({topic, partitions_, replication_});
+      specs.push_back({topic, partitions_, replication_, topic_configs_[topic]});
     absl::Status created = kafka::Admin::EnsureTopics(kafka_, specs, absl::Seconds(30));
     if (absl::IsUnavailable(created)) {
       host_.logger().Warn("topics not created (no admin API on this broker?)",
@@ -144,6 +149,7 @@ std::vector<absl::Status> PublishBatch(kafka::Producer& producer,
     message.topic = record.topic;
     message.key = record.key;
     message.value = record.value;
+    message.tombstone = record.tombstone;
     for (const auto& [name, value] : record.headers)
       message.headers.Add(name, value);
     {
@@ -196,6 +202,14 @@ void EventPipeline::RelayOutbox(std::vector<std::string> authority_ids) {
         &metrics);
     relay.Run(stop);
   });
+}
+
+kafka::ClientConfig KafkaClientFromConfig(const runtime::Config& config, std::string_view service) {
+  kafka::ClientConfig client;
+  client.bootstrap_servers = config.RequireString("kafka.bootstrap_servers");
+  client.client_id = "oversight-" + std::string(service);
+  client.properties = config.GetSubtree("kafka.properties");
+  return client;
 }
 
 int StartupFailure(const runtime::ServiceHost& host, const absl::Status& status) {

@@ -10,6 +10,7 @@ namespace {
 
 // args: <n guards> { key field expected }* <n commands> { <argc> <arg>... }*
 //       <n emits> { topic key value <n headers> {name value}* }*
+// (<n headers> = -1: a tombstone, value ignored, no headers)
 constexpr std::string_view kApplyBody = R"lua(
 local i = 1
 local nguards = tonumber(args[i]); i = i + 1
@@ -33,9 +34,13 @@ local nemits = tonumber(args[i]); i = i + 1
 for e = 1, nemits do
   local topic, key, value = args[i], args[i + 1], args[i + 2]
   local nheaders = tonumber(args[i + 3]); i = i + 4
-  local headers = {}
-  for j = 1, nheaders * 2 do headers[j] = args[i]; i = i + 1 end
-  ovs.emit(topic, key, value, headers)
+  if nheaders < 0 then
+    ovs.emit(topic, key, false, nil)
+  else
+    local headers = {}
+    for j = 1, nheaders * 2 do headers[j] = args[i]; i = i + 1 end
+    ovs.emit(topic, key, value, headers)
+  end
 end
 return ncommands
 )lua";
@@ -53,7 +58,7 @@ const OutboxScript& ApplyScript() {
 // Redis Cluster; the commands name their keys themselves).
 // ARGV: [1] marker TTL in ms, [2] number of changes, then per change:
 //   event_id, marker key, <n guards> {key field expected}*, <n commands> {<argc> <arg>...}*,
-//   <n emits> {topic key value <n headers> {name value}*}*
+//   <n emits> {topic key value <n headers> {name value}*}* (<n headers> = -1: a tombstone)
 // Returns per change {status, detail}: applied | duplicate | aborted | error.
 constexpr std::string_view kApplyAllLua = R"lua(
 local outbox, ttl = KEYS[1], ARGV[1]
@@ -89,7 +94,12 @@ for c = 1, n do
   local nemits = tonumber(ARGV[i]); i = i + 1
   for e = 1, nemits do
     local nheaders = tonumber(ARGV[i + 3])
-    if status == 'applied' then
+    if nheaders < 0 then
+      if status == 'applied' then
+        redis.call('XADD', outbox, '*', 'topic', ARGV[i], 'key', ARGV[i + 1], 'tombstone', '1')
+      end
+      nheaders = 0
+    elseif status == 'applied' then
       local fields = {'topic', ARGV[i], 'key', ARGV[i + 1], 'value', ARGV[i + 2]}
       for h = 0, nheaders - 1 do
         fields[#fields + 1] = 'h:' .. ARGV[i + 4 + 2 * h]
@@ -135,6 +145,11 @@ ChangeSet& ChangeSet::Emit(std::string topic, std::string key, std::string value
   return *this;
 }
 
+ChangeSet& ChangeSet::EmitTombstone(std::string topic, std::string key) {
+  emits_.push_back({std::move(topic), std::move(key), "", {}, true});
+  return *this;
+}
+
 std::vector<std::string> ChangeSet::ScriptArgs() const {
   std::vector<std::string> args;
   args.push_back(std::to_string(guards_.size()));
@@ -153,6 +168,10 @@ std::vector<std::string> ChangeSet::ScriptArgs() const {
     args.push_back(emit.topic);
     args.push_back(emit.key);
     args.push_back(emit.value);
+    if (emit.tombstone) {
+      args.push_back("-1");
+      continue;
+    }
     args.push_back(std::to_string(emit.headers.size()));
     for (const auto& [name, value] : emit.headers) {
       args.push_back(name);

@@ -51,6 +51,28 @@ TEST_F(ChangeSetTest, AppliesCommandsAndEmitsOnceForAnEventId) {
   EXPECT_EQ(record->headers, (std::vector<std::pair<std::string, std::string>>{{"ce_id", "x"}}));
 }
 
+TEST_F(ChangeSetTest, EmitsTombstonesBetweenOrdinaryRecordsInOrder) {
+  ChangeSet change;
+  change.Emit("records", "k-1", "v1", {{"ce_id", "a"}})
+      .EmitTombstone("records", "k-0")
+      .Emit("records", "k-2", "", {});
+  ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "evt-t").ok());
+  auto entries = c_->Command({"XRANGE", OutboxKey("devon", "svc"), "-", "+"});
+  ASSERT_EQ(entries->elements().size(), 3u);
+  std::vector<OutboxRecord> records;
+  for (const auto& e : entries->elements())
+    records.push_back(*ParseOutboxEntry(OutboxKey("devon", "svc"), e));
+  EXPECT_FALSE(records[0].tombstone);
+  EXPECT_EQ(records[0].value, "v1");
+  EXPECT_EQ(records[0].headers.size(), 1u);
+  EXPECT_TRUE(records[1].tombstone);
+  EXPECT_EQ(records[1].key, "k-0");
+  EXPECT_EQ(records[1].value, "");
+  EXPECT_TRUE(records[1].headers.empty());
+  EXPECT_FALSE(records[2].tombstone);  // an empty value is not a tombstone
+  EXPECT_EQ(records[2].key, "k-2");
+}
+
 TEST_F(ChangeSetTest, RefusesKeysOfAnotherAuthorityAndWritesNothing) {
   ChangeSet change;
   change.Write("ovs:{havering}:a", {"SET", "ovs:{havering}:a", "1"});

@@ -19,9 +19,6 @@ absl::StatusOr<std::string> HealthCheck(const std::shared_ptr<grpc::Channel>& ch
 // the raw protobuf bytes (no reflection client library is installed).
 absl::StatusOr<std::vector<std::string>> ReflectionServices(int port);
 
-// GET http://127.0.0.1:<port><path>; the response body.
-absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
-
 }  // namespace oversight::runtime::test
 
 #endif  // OVERSIGHT_RUNTIME_TESTS_GRPC_TEST_CLIENT_H_

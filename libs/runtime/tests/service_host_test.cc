@@ -17,6 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "oversight/runtime/auth.h"
 #include "oversight/runtime/v1/clock.grpc.pb.h"
+#include "oversight/scrape/http_get.h"
 #include "oversight/testing/child_process.h"
 #include "oversight/testing/temp_dir.h"
 #include "oversight/testing/wait_until.h"
@@ -122,7 +123,7 @@ TEST(ServiceHostTest, ServesHealthReflectionMetricsAndShutsDownCleanly) {
   }
 
   // /metrics has the RED counters for those calls.
-  auto metrics = test::HttpGet(metrics_port, "/metrics");
+  auto metrics = scrape::HttpGet("127.0.0.1", metrics_port, "/metrics");
   ASSERT_TRUE(metrics.ok()) << metrics.status();
   EXPECT_TRUE(std::regex_search(
       *metrics,
@@ -277,7 +278,7 @@ TEST(ServiceHostProcessTest, SigtermGivesNotServingCleanWorkerStopAndExitZero) {
   const int grpc_port = ports["grpc"];
   const int metrics_port = ports["metrics"];
   EXPECT_EQ(*test::HealthCheck(grpc_port), "SERVING");
-  auto metrics = test::HttpGet(metrics_port, "/metrics");
+  auto metrics = scrape::HttpGet("127.0.0.1", metrics_port, "/metrics");
   ASSERT_TRUE(metrics.ok()) << metrics.status();
 
   ASSERT_TRUE((*child)->Signal(SIGTERM).ok());

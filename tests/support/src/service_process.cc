@@ -1,7 +1,5 @@
 #include "oversight/e2e/service_process.h"
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -13,44 +11,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "oversight/scrape/http_get.h"
 
 namespace oversight::e2e {
 namespace {
 
 std::string Tail(const std::string& text, size_t bytes = 3000) {
   return text.size() <= bytes ? text : text.substr(text.size() - bytes);
-}
-
-// A minimal HTTP/1.0 GET on loopback (the metrics endpoint), without pulling in a client lib.
-absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::InternalError("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return absl::UnavailableError(absl::StrCat("cannot connect to 127.0.0.1:", port));
-  }
-  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) {
-    ::close(fd);
-    return absl::UnavailableError("send failed");
-  }
-  std::string response;
-  char buffer[8192];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;)
-    response.append(buffer, n);
-  ::close(fd);
-  const size_t body = response.find("\r\n\r\n");
-  if (response.rfind("HTTP/1.", 0) != 0 || body == std::string::npos) {
-    return absl::UnavailableError("malformed HTTP response");
-  }
-  if (response.find(" 200 ") == std::string::npos) {
-    return absl::UnavailableError("HTTP status: " + response.substr(0, response.find("\r\n")));
-  }
-  return response.substr(body + 4);
 }
 
 }  // namespace
@@ -125,7 +92,7 @@ std::string ServiceProcess::Health() const {
 
 absl::StatusOr<std::string> ServiceProcess::ScrapeMetrics() const {
   if (metrics_port_ == 0) return absl::FailedPreconditionError("no metrics port");
-  return HttpGet(metrics_port_, "/metrics");
+  return scrape::HttpGet("127.0.0.1", metrics_port_, "/metrics");
 }
 
 absl::StatusOr<int> ServiceProcess::Terminate(absl::Duration timeout) {

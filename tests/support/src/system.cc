@@ -25,7 +25,7 @@ const std::map<std::string, ServiceLayout>& Layouts() {
 
 const char* const kTopicNames[] = {"case_events", "workforce_events", "supervision_events",
                                    "tasks",       "schedule_events",  "notifications",
-                                   "audit",       "dead_letters"};
+                                   "audit",       "dead_letters",     "records"};
 
 std::string Upper(std::string text) {
   for (char& c : text)

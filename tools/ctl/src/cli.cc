@@ -17,8 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "flags.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "oversight/flags/flags.h"
 #include "oversight/notifications/v1/notifications.grpc.pb.h"
 #include "oversight/runtime/auth.h"
 #include "oversight/triggers/v1/triggers_service.grpc.pb.h"
@@ -27,6 +27,9 @@
 
 namespace oversight::ctl {
 namespace {
+
+using flags::Flags;
+using flags::FlagSpec;
 
 constexpr char kUsage[] =
     "usage: oversight-ctl <command> [flags]\n"

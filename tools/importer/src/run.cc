@@ -7,8 +7,7 @@
 
 #include "event_sink.h"
 #include "oversight/statutory_returns/case_event_type.h"
-#include "oversight/statutory_returns/cin_census.h"
-#include "oversight/statutory_returns/ssda903.h"
+#include "oversight/statutory_returns/return_files.h"
 
 namespace oversight::importer {
 namespace {
@@ -45,63 +44,6 @@ bool WriteIssuesCsv(const std::string& path, const std::vector<sr::Issue>& issue
   return !csv.fail();
 }
 
-// Opens `path` for reading or says why not.
-absl::StatusOr<std::ifstream> Open(const std::string& path) {
-  std::ifstream in(path, std::ios::in | std::ios::binary);
-  if (!in) return absl::NotFoundError("cannot open " + path);
-  return in;
-}
-
-// Reads every input named in `command` into `all`. Fails only on unusable input.
-absl::Status ReadInputs(const CommandLine& command, const sr::ImportOptions& options,
-                        sr::ImportResult& all) {
-  if (!command.cin_file.empty()) {
-    absl::StatusOr<std::ifstream> in = Open(command.cin_file);
-    if (!in.ok()) return in.status();
-    absl::StatusOr<sr::ImportResult> cin = sr::ImportCinCensus(*in, command.cin_file, options);
-    if (!cin.ok()) return cin.status();
-    std::move(cin->events.begin(), cin->events.end(), std::back_inserter(all.events));
-    std::move(cin->issues.begin(), cin->issues.end(), std::back_inserter(all.issues));
-  }
-  std::vector<sr::Ssda903Episode> episodes;
-  std::optional<sr::Ssda903Header> header;
-  if (!command.episodes_csv_file.empty()) {
-    absl::StatusOr<std::ifstream> in = Open(command.episodes_csv_file);
-    if (!in.ok()) return in.status();
-    auto rows = sr::ParseSsda903EpisodesCsv(*in, command.episodes_csv_file, &all.issues);
-    if (!rows.ok()) return rows.status();
-    std::move(rows->begin(), rows->end(), std::back_inserter(episodes));
-  }
-  if (!command.header_file.empty()) {
-    absl::StatusOr<std::ifstream> in = Open(command.header_file);
-    if (!in.ok()) return in.status();
-    auto parsed = sr::ParseSsda903HeaderCsv(*in, command.header_file, &all.issues);
-    if (!parsed.ok()) return parsed.status();
-    header = std::move(*parsed);
-  }
-  if (!command.episodes_xml_file.empty()) {
-    absl::StatusOr<std::ifstream> in = Open(command.episodes_xml_file);
-    if (!in.ok()) return in.status();
-    auto xml = sr::ParseSsda903Xml(*in, command.episodes_xml_file, &all.issues);
-    if (!xml.ok()) return xml.status();
-    std::move(xml->episodes.begin(), xml->episodes.end(), std::back_inserter(episodes));
-    // The XML export carries its own header: its children count as listed.
-    if (!header.has_value()) header.emplace();
-    header->child_lines.merge(xml->header.child_lines);
-  }
-  if (!episodes.empty()) {
-    // Without any header (CSV only, no --header) the header check is skipped.
-    auto looked_after =
-        sr::ImportSsda903Episodes(episodes, header.has_value() ? &*header : nullptr, options);
-    if (!looked_after.ok()) return looked_after.status();
-    std::move(looked_after->events.begin(), looked_after->events.end(),
-              std::back_inserter(all.events));
-    std::move(looked_after->issues.begin(), looked_after->issues.end(),
-              std::back_inserter(all.issues));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 int Run(const CommandLine& command, absl::Time now, std::ostream& out, std::ostream& err) {
@@ -114,17 +56,18 @@ int Run(const CommandLine& command, absl::Time now, std::ostream& out, std::ostr
     return kExitUnusable;
   }
 
-  sr::ImportResult all;
-  if (absl::Status read = ReadInputs(command, options, all); !read.ok()) {
-    err << "oversight-import: unusable input: " << read.message() << '\n';
+  sr::ReturnFiles files;
+  files.cin_census_xml = command.cin_file;
+  files.ssda903_episodes_csv = command.episodes_csv_file;
+  files.ssda903_episodes_xml = command.episodes_xml_file;
+  files.ssda903_header_csv = command.header_file;
+  absl::StatusOr<sr::ImportResult> imported = sr::ImportReturnFiles(files, options);
+  if (!imported.ok()) {
+    err << "oversight-import: unusable input: " << imported.status().message() << '\n';
     return kExitUnusable;
   }
-  // One timeline: each child's events stay in order (the sort is stable).
-  std::stable_sort(all.events.begin(), all.events.end(),
-                   [](const CaseEvent& a, const CaseEvent& b) {
-                     return sr::EventMetaOf(a)->occurred_at().seconds() <
-                            sr::EventMetaOf(b)->occurred_at().seconds();
-                   });
+  // One timeline, each child's events in order (ImportReturnFiles sorts them).
+  sr::ImportResult& all = *imported;
 
   absl::StatusOr<std::unique_ptr<EventSink>> sink =
       command.out_file.empty() ? OpenKafkaSink(command.kafka_bootstrap, command.topic)

@@ -53,6 +53,13 @@ ConsumerProbe::ConsumerProbe(prometheus::Registry* registry) {
               .Register(*registry);
 }
 
+void ConsumerProbe::Subscribed(std::string_view topic) {
+  if (consumed_ == nullptr) return;
+  for (const char* outcome : {"processed", "dead_letter"}) {
+    consumed_->Add({{"topic", std::string(topic)}, {"outcome", outcome}});
+  }
+}
+
 void ConsumerProbe::Consumed(std::string_view topic, std::string_view outcome) {
   if (consumed_ == nullptr) return;
   consumed_->Add({{"topic", std::string(topic)}, {"outcome", std::string(outcome)}}).Increment();

@@ -37,6 +37,9 @@ class ConsumerProbe {
  public:
   explicit ConsumerProbe(prometheus::Registry* registry);
 
+  // Lists `topic`'s consumed series at 0 (outcomes processed and dead_letter), so readers see
+  // every subscribed topic before its first record (dashboards, the demo's settle check).
+  void Subscribed(std::string_view topic);
   void Consumed(std::string_view topic, std::string_view outcome);
   void DeadLettered(std::string_view topic, std::string_view reason);
   void Statistics(std::string_view statistics_json);

@@ -78,5 +78,24 @@ TEST(ConsumerProbeTest, CountsOutcomesDeadLettersAndLag) {
             7);
 }
 
+TEST(ConsumerProbeTest, ListsSubscribedTopicsAtZero) {
+  prometheus::Registry registry;
+  ConsumerProbe probe(&registry);
+  EXPECT_EQ(Value(registry, "oversight_events_consumed_total",
+                  {{"topic", "quiet"}, {"outcome", "processed"}}),
+            -1);
+  probe.Subscribed("quiet");
+  EXPECT_EQ(Value(registry, "oversight_events_consumed_total",
+                  {{"topic", "quiet"}, {"outcome", "processed"}}),
+            0);
+  EXPECT_EQ(Value(registry, "oversight_events_consumed_total",
+                  {{"topic", "quiet"}, {"outcome", "dead_letter"}}),
+            0);
+  probe.Consumed("quiet", "processed");
+  EXPECT_EQ(Value(registry, "oversight_events_consumed_total",
+                  {{"topic", "quiet"}, {"outcome", "processed"}}),
+            1);
+}
+
 }  // namespace
 }  // namespace oversight::kafka::internal

@@ -38,6 +38,7 @@ struct ConsumedMessage {
   std::string value;
   Headers headers;
   std::optional<absl::Time> timestamp;  // the record's create/log-append time, if it has one
+  bool tombstone = false;               // the value is null (a compaction tombstone); value ""
 };
 
 // What the handler decided about a record.

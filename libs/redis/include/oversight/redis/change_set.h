@@ -37,6 +37,8 @@ class ChangeSet {
   // Queues a record for the outbox (published by the relay once the change is durable).
   ChangeSet& Emit(std::string topic, std::string key, std::string value,
                   std::vector<std::pair<std::string, std::string>> headers);
+  // Queues a null-value record (a compaction tombstone, OutboxRecord::tombstone) for `key`.
+  ChangeSet& EmitTombstone(std::string topic, std::string key);
 
   // True when there is nothing to write or emit (guards alone do not count).
   bool empty() const { return commands_.empty() && emits_.empty(); }
@@ -77,6 +79,7 @@ class ChangeSet {
   struct Emit_ {
     std::string topic, key, value;
     std::vector<std::pair<std::string, std::string>> headers;
+    bool tombstone = false;
   };
   struct Guard {
     std::string key, field, expected;

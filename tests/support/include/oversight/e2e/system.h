@@ -40,6 +40,11 @@ class System {
   absl::StatusOr<ServiceProcess*> StartService(const std::string& service,
                                                std::map<std::string, std::string> extra_env = {});
   ServiceProcess* service(const std::string& name) const;
+  // The configuration (OVERSIGHT_* variables) StartService gives `service`, for running one of
+  // its binary's other modes as a plain child process (e.g. `oversight-recording rebuild`).
+  std::map<std::string, std::string> ServiceEnv(const std::string& service) const {
+    return CommonEnv(service);
+  }
 
   // Publishes an event as a case or HR system would (CloudEvents headers from its meta),
   // encoded as protobuf or JSON, keyed by `key`; waits for the broker's acknowledgement.

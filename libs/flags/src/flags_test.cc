@@ -1,8 +1,8 @@
-#include "flags.h"
+#include "oversight/flags/flags.h"
 
 #include <gtest/gtest.h>
 
-namespace oversight::ctl {
+namespace oversight::flags {
 namespace {
 
 const FlagSpec kSpec = {{"target", "authority"}, {"role"}, {"json"}};
@@ -37,4 +37,4 @@ TEST(FlagsTest, RefusesWhatTheSubcommandDoesNotAccept) {
 }
 
 }  // namespace
-}  // namespace oversight::ctl
+}  // namespace oversight::flags

@@ -1,8 +1,8 @@
-#include "flags.h"
+#include "oversight/flags/flags.h"
 
 #include "absl/strings/str_cat.h"
 
-namespace oversight::ctl {
+namespace oversight::flags {
 
 absl::StatusOr<Flags> Flags::Parse(const std::vector<std::string>& args, const FlagSpec& spec) {
   Flags flags;
@@ -64,4 +64,4 @@ std::vector<std::string> Flags::GetAll(const std::string& name) const {
   return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
-}  // namespace oversight::ctl
+}  // namespace oversight::flags

@@ -1,4 +1,4 @@
-// Command-line flags of one oversight-ctl subcommand: "--name value", "--name=value",
+// Command-line flags of one command or subcommand: "--name value", "--name=value",
 // repeatable flags and boolean switches, checked against what the subcommand accepts.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace oversight::ctl {
+namespace oversight::flags {
 
 // What a subcommand accepts.
 struct FlagSpec {
@@ -41,4 +41,4 @@ class Flags {
   std::set<std::string> switches_;
 };
 
-}  // namespace oversight::ctl
+}  // namespace oversight::flags
