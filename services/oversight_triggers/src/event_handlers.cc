@@ -300,8 +300,11 @@ bool EventHandlers::ApplySegment(std::vector<Staged>& segment,
         continue;
       }
     }
+    const authorities::Authority& authority = *authorities_.Find(staged.authority);
+    DecideOptions decide = options_.decide;
+    decide.live_from = authority.live_from;
     Decision decision = Decide(message, meta, context, *directories[staged.authority],
-                               *authorities_.Find(staged.authority)->engine, now, options_.decide);
+                               *authority.engine, now, decide);
     if (!decision.case_event && decision.upserts.empty()) {
       outcome = HandlerOutcome::Processed();  // a schedule event that triggers nothing here
       continue;

@@ -127,7 +127,10 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
   std::vector<v1::OversightTask> open = context.open_tasks;
   std::vector<std::string> triggered_now;  // tasks this event opened or was linked to
   std::vector<policy::RequiredOversight> required;
-  if (item == nullptr || !decision.child.closed) required = engine.TriggeredOversight(facts);
+  const bool history = facts.occurred_at < options.live_from;
+  if (!history && (item == nullptr || !decision.child.closed)) {
+    required = engine.TriggeredOversight(facts);
+  }
   for (size_t index = 0; index < required.size(); ++index) {
     const policy::RequiredOversight& need = required[index];
     const std::string& rule_id = need.due.explanation.rule_id;

@@ -23,6 +23,9 @@ enum class RepeatPolicy { kLinkToOpenTask, kOpenAnother };
 
 struct DecideOptions {
   RepeatPolicy repeat = RepeatPolicy::kLinkToOpenTask;
+  // The authority's go-live (authorities::Authority::live_from): an event that occurred before
+  // it is history: it changes the case (allocation, closure ...) but opens no task.
+  absl::Time live_from = absl::InfinitePast();
 };
 
 // What one event changes.

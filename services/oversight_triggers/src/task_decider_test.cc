@@ -274,6 +274,22 @@ TEST_F(DecideTest, ASecondClosureIsLinkedAndKeepsTheFirstClosuresTask) {
   EXPECT_EQ(decision.upserts[0].linked_event_ids(0), "evt-41");
 }
 
+TEST_F(DecideTest, AnEventBeforeGoLiveChangesTheCaseButOpensNothing) {
+  // Devon goes live on Wed 1 Apr 2026 (policy.live_from): an allocation the case system entered
+  // for March is history (the child is allocated; no D8 task is chased for it).
+  DecideOptions options;
+  options.live_from = Utc("2026-03-31T23:00:00Z");  // midnight BST at the start of 1 April
+  auto before = Make<cases::v1::CaseAllocated>("evt-50", "2026-03-31T22:59:59Z");
+  before.set_worker_id("worker-1");
+  Decision history = Run(before, before.meta(), CaseContext{}, options);
+  EXPECT_TRUE(history.opened.empty());
+  EXPECT_EQ(history.child.worker_id, "worker-1");
+  auto after = Make<cases::v1::SignificantIncident>("evt-51", "2026-03-31T23:00:00Z");
+  CaseContext context;
+  context.child = history.child;
+  EXPECT_EQ(Run(after, after.meta(), context, options).opened.size(), 1u);
+}
+
 TEST_F(DecideTest, OnlyAClosingEventCancelsOpenTasks) {
   auto incident = Make<cases::v1::SignificantIncident>("evt-20", "2026-05-11T09:00:00Z");
   CaseContext context;
