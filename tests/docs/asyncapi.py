@@ -95,14 +95,16 @@ CHANNELS = [
     },
     {
         "topic": "oversight.records.v1",
-        "messages": ["oversight.recording.v1.RecordVersionStored"],
         "files": ["recording/v1/recording_service.proto"],
         "direction": "subscribe",
-        "publishers": "recording (through its outbox, with every stored version)",
-        "consumers": "recording's rebuild (a Redis rebuilt from this topic has the same "
+        "publishers": "recording (through its outbox, in the same transaction as each change)",
+        "consumers": "oversight-recording rebuild (a Redis rebuilt from this topic has the same "
                      "versions and content hashes)",
-        "key": "the record id",
-        "description": "Every stored version of every record, for rebuilds.",
+        "key": "one per stored item: <authority>/record/<record id>/v<version>, "
+               "<authority>/action/<action id>, <authority>/grant/<kind>/<subject>/<target>",
+        "description": "Recording's changelog (compacted: cleanup.policy=compact): every stored "
+                       "record version, action and grant. A purge (H8) publishes a null value "
+                       "(a tombstone) for each destroyed key.",
     },
     {
         "topic": "oversight.dead-letters.v1",
