@@ -16,6 +16,18 @@ Rejection Reject(std::string_view reason, std::string detail) {
 std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage& record,
                                                    std::string_view type_prefix,
                                                    const AuthorityFilter& served) {
+  return CheckInbound(record, type_prefix, served, InboundLimits{});
+}
+
+std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage& record,
+                                                   std::string_view type_prefix,
+                                                   const AuthorityFilter& served,
+                                                   const InboundLimits& limits) {
+  if (limits.max_payload_bytes > 0 && record.value.size() > limits.max_payload_bytes) {
+    return Reject(kReasonPayloadTooLarge,
+                  absl::StrCat("the payload has ", record.value.size(), " bytes; at most ",
+                               limits.max_payload_bytes, " are accepted"));
+  }
   auto cloud_event = kafka::ReadCloudEventHeaders(record.headers);
   if (!cloud_event.ok()) {
     return Reject(kReasonBadHeaders, std::string(cloud_event.status().message()));
@@ -60,6 +72,12 @@ std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage&
   if (meta->subject().empty()) {
     return Reject(kReasonMissingField,
                   "meta.subject (or ce_subject, or the record key) is required");
+  }
+  if (limits.max_id_length > 0 && (meta->event_id().size() > limits.max_id_length ||
+                                   meta->subject().size() > limits.max_id_length)) {
+    return Reject(kReasonContractViolation,
+                  absl::StrCat("meta.event_id and meta.subject are at most ", limits.max_id_length,
+                               " characters"));
   }
   if (!served(meta->authority_id())) {
     return Reject(kReasonUnknownAuthority,

@@ -86,5 +86,27 @@ TEST(CheckInboundTest, RejectsEachContractBreachWithItsReason) {
             kReasonBadHeaders);
 }
 
+TEST(CheckInboundTest, LimitsRefuseOversizedPayloadsAndOverlongIds) {
+  const InboundLimits limits{.max_payload_bytes = 1024, .max_id_length = 16};
+  EXPECT_EQ(ReasonOf(CheckInbound(Record(Allocation(), kafka::ContentType::kJson),
+                                  "oversight.cases.v1.", OnlyDevon, limits)),
+            "accepted");
+  auto big = Allocation();
+  big.set_team_id(std::string(2000, 't'));
+  EXPECT_EQ(ReasonOf(CheckInbound(Record(big, kafka::ContentType::kProtobuf), "oversight.cases.v1.",
+                                  OnlyDevon, limits)),
+            kReasonPayloadTooLarge);
+  auto long_id = Allocation();
+  long_id.mutable_meta()->set_event_id(std::string(17, 'e'));
+  EXPECT_EQ(
+      ReasonOf(CheckInbound(Record(long_id, kafka::ContentType::kProtobuf, std::string(17, 'e')),
+                            "oversight.cases.v1.", OnlyDevon, limits)),
+      kReasonContractViolation);
+  // Without limits (the other overload) the same records pass.
+  EXPECT_EQ(ReasonOf(CheckInbound(Record(big, kafka::ContentType::kProtobuf), "oversight.cases.v1.",
+                                  OnlyDevon)),
+            "accepted");
+}
+
 }  // namespace
 }  // namespace oversight::events

@@ -5,7 +5,9 @@
 #include <condition_variable>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <mutex>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "internal/consumer_probe.h"
@@ -160,6 +162,125 @@ absl::Status Consumer::Run(const MessageHandler& handler, std::stop_token stop) 
     backoff = config_.retry_backoff_initial;
   }
   return Close();
+}
+
+std::optional<ConsumedMessage> Consumer::PollRecord(int timeout_ms, absl::Status& fatal) {
+  internal::MessagePtr message(rd_kafka_consumer_poll(rk_, timeout_ms));
+  if (message == nullptr) return std::nullopt;
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    char reason[512];
+    if (message->err == RD_KAFKA_RESP_ERR__FATAL &&
+        rd_kafka_fatal_error(rk_, reason, sizeof(reason)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      fatal = absl::InternalError(absl::StrCat("fatal Kafka consumer error: ", reason));
+      return std::nullopt;
+    }
+    ReportError(internal::StatusFromError(
+        message->err, absl::StrCat("consume: ", rd_kafka_message_errstr(message.get()))));
+    return std::nullopt;
+  }
+  return internal::ToConsumedMessage(*message);
+}
+
+absl::Status Consumer::RunBatches(const BatchHandler& handler, std::stop_token stop) {
+  if (closed_) return absl::FailedPreconditionError("the consumer has already been closed");
+  const int poll_ms = static_cast<int>(absl::ToInt64Milliseconds(config_.poll_timeout));
+  const size_t max_batch = static_cast<size_t>(std::max(config_.max_batch, 1));
+  absl::Duration backoff = config_.retry_backoff_initial;
+  std::vector<ConsumedMessage> batch;
+  while (!stop.stop_requested()) {
+    absl::Status fatal;
+    batch.clear();
+    std::optional<ConsumedMessage> first = PollRecord(poll_ms, fatal);
+    if (first.has_value()) {
+      batch.push_back(*std::move(first));
+      while (batch.size() < max_batch && fatal.ok()) {
+        std::optional<ConsumedMessage> more = PollRecord(0, fatal);
+        if (!more.has_value()) break;
+        batch.push_back(*std::move(more));
+      }
+    }
+    if (batch.empty()) {
+      if (!fatal.ok()) {
+        (void)Close();
+        return fatal;
+      }
+      continue;
+    }
+
+    std::vector<HandlerOutcome> outcomes = CallBatchHandler(handler, batch);
+    // Partitions with a record to deliver again: their later records of this batch are skipped.
+    std::set<std::pair<std::string, int32_t>> halted;
+    std::map<std::pair<std::string, int32_t>, int64_t> next_offsets;
+    bool retry = false;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const ConsumedMessage& record = batch[i];
+      const auto partition = std::make_pair(record.topic, record.partition);
+      if (halted.contains(partition)) continue;
+      HandlerOutcome& outcome = outcomes[i];
+      if (outcome.kind == HandlerOutcome::Kind::kDeadLetter) {
+        if (auto status = PublishDeadLetter(record, outcome); !status.ok()) {
+          ReportError(status);
+          outcome = HandlerOutcome::RetryLater(
+              absl::StrCat("dead letter not delivered: ", status.message()));
+        } else {
+          probe_->DeadLettered(record.topic, outcome.reason);
+        }
+      }
+      probe_->Consumed(record.topic, OutcomeLabel(outcome.kind));
+      if (outcome.kind == HandlerOutcome::Kind::kRetryLater) {
+        SeekBack(record);
+        halted.insert(partition);
+        retry = true;
+        continue;
+      }
+      next_offsets[partition] = record.offset + 1;
+    }
+    if (!next_offsets.empty()) {
+      internal::PartitionListPtr offsets(
+          rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
+      for (const auto& [partition, offset] : next_offsets) {
+        rd_kafka_topic_partition_list_add(offsets.get(), partition.first.c_str(), partition.second)
+            ->offset = offset;
+      }
+      // Fails (ERR__STATE) only for partitions revoked meanwhile: their next owner gets the
+      // records again (at least once).
+      const rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk_, offsets.get());
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        ReportError(internal::StatusFromError(err, "store offsets of a batch"));
+      }
+    }
+    if (!fatal.ok()) {
+      (void)Close();
+      return fatal;
+    }
+    if (retry) {
+      if (!SleepUnlessStopped(backoff, stop)) break;
+      backoff = std::min(backoff * 2, config_.retry_backoff_max);
+      continue;
+    }
+    backoff = config_.retry_backoff_initial;
+  }
+  return Close();
+}
+
+std::vector<HandlerOutcome> Consumer::CallBatchHandler(const BatchHandler& handler,
+                                                       const std::vector<ConsumedMessage>& batch) {
+  std::vector<HandlerOutcome> outcomes;
+  try {
+    outcomes = handler(batch);
+  } catch (const std::exception& e) {
+    outcomes.clear();
+    outcomes.resize(batch.size(),
+                    HandlerOutcome::RetryLater(absl::StrCat("handler threw: ", e.what())));
+  } catch (...) {
+    outcomes.clear();
+    outcomes.resize(batch.size(),
+                    HandlerOutcome::RetryLater("handler threw a non-standard exception"));
+  }
+  if (outcomes.size() < batch.size()) {
+    outcomes.resize(batch.size(), HandlerOutcome::RetryLater("the handler gave no outcome"));
+  }
+  return outcomes;
 }
 
 HandlerOutcome Consumer::CallHandler(const MessageHandler& handler,

@@ -377,6 +377,80 @@ TEST_P(KafkaIntegrationTest, AdminEnsureTopicsCreatesMissingTopicsOrSaysItCannot
   EXPECT_NE(std::find(topics->begin(), topics->end(), topic), topics->end());
 }
 
+TEST_P(KafkaIntegrationTest, BatchesRedeliverAPartitionFromItsRetriedRecordAndMoveTheOthersOn) {
+  const std::string topic = NewTopic(2);
+  constexpr int kPerPartition = 8;
+  for (int i = 0; i < kPerPartition; ++i) {
+    for (int32_t partition : {0, 1}) {
+      const std::string value = (partition == 0 ? "a-" : "b-") + std::to_string(i);
+      ASSERT_TRUE(
+          producer_->ProduceAndWait({.topic = topic, .value = value, .partition = partition}).ok());
+    }
+  }
+  const std::string group = UniqueName("batches");
+  std::mutex mu;
+  std::vector<size_t> batch_sizes;
+  std::vector<std::string> seen;  // every value handed to the handler, in order
+  bool failed_once = false;
+  ConsumerConfig config = ConsumerConfigFor({topic}, group);
+  config.max_batch = 100;
+  auto consumer = MakeConsumer(std::move(config));
+  ASSERT_NE(consumer, nullptr);
+  absl::Status finished;
+  std::jthread thread([&](std::stop_token stop) {
+    finished = consumer->RunBatches(
+        [&](const std::vector<ConsumedMessage>& batch) {
+          std::lock_guard lock(mu);
+          batch_sizes.push_back(batch.size());
+          std::vector<HandlerOutcome> outcomes;
+          for (const auto& record : batch) {
+            seen.push_back(record.value);
+            if (record.value == "a-3" && !failed_once) {
+              failed_once = true;
+              outcomes.push_back(HandlerOutcome::RetryLater("redis briefly away"));
+            } else {
+              // a-4 ... of this batch say Processed too: the consumer must deliver them again.
+              outcomes.push_back(HandlerOutcome::Processed());
+            }
+          }
+          return outcomes;
+        },
+        stop);
+  });
+  auto count = [&](const std::string& value) {
+    std::lock_guard lock(mu);
+    return std::count(seen.begin(), seen.end(), value);
+  };
+  ASSERT_TRUE(oversight::testing::WaitUntil(
+      [&] { return count("a-" + std::to_string(kPerPartition - 1)) >= 1 && count("a-3") >= 2; },
+      absl::Seconds(60)));
+  ASSERT_TRUE(oversight::testing::WaitUntil(
+      [&] { return count("b-" + std::to_string(kPerPartition - 1)) >= 1; }, absl::Seconds(30)));
+  thread.request_stop();
+  thread.join();
+  EXPECT_TRUE(finished.ok()) << finished;
+
+  std::lock_guard lock(mu);
+  EXPECT_GT(*std::max_element(batch_sizes.begin(), batch_sizes.end()), 1u);
+  // Partition 0, in the order handed over: a-0 ... a-3 (retried), then from a-3 again.
+  std::vector<std::string> partition_a;
+  for (const auto& value : seen) {
+    if (value.starts_with("a-")) partition_a.push_back(value);
+  }
+  const auto retried = std::find(partition_a.begin(), partition_a.end(), "a-3");
+  ASSERT_NE(retried, partition_a.end());
+  const auto again = std::find(retried + 1, partition_a.end(), "a-3");
+  ASSERT_NE(again, partition_a.end());
+  for (int i = 3; i < kPerPartition; ++i) {
+    ASSERT_LT(again + (i - 3), partition_a.end());
+    EXPECT_EQ(*(again + (i - 3)), "a-" + std::to_string(i));
+  }
+  // Partition 1 never stopped: each record once.
+  for (int i = 0; i < kPerPartition; ++i) {
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), "b-" + std::to_string(i)), 1) << i;
+  }
+}
+
 TEST_P(KafkaIntegrationTest, AdminEnsureTopicsSetsTopicConfigsOrRefusesABadOne) {
   if (GetParam() == BrokerKind::kEmbedded) GTEST_SKIP() << "no admin API on the embedded broker";
   const std::string compacted = UniqueName("admin-compacted");

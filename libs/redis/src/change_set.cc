@@ -1,24 +1,27 @@
 #include "oversight/redis/change_set.h"
 
 #include <algorithm>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
 
 namespace oversight::redis {
 namespace {
 
-// args: <n expectations> { key field expected }* <n commands> { <argc> <arg>... }*
+// args: <n guards> { key field expected }* <n commands> { <argc> <arg>... }*
 //       <n emits> { topic key value <n headers> {name value}* }*
 // (<n headers> = -1: a tombstone, value ignored, no headers)
-// Every expectation is checked before the first write, so a failed one changes nothing.
+// Every guard is checked before the first write, so a failed one changes nothing.
 constexpr std::string_view kApplyBody = R"lua(
 local i = 1
-local nexpect = tonumber(args[i]); i = i + 1
-for e = 1, nexpect do
+local nguards = tonumber(args[i]); i = i + 1
+for g = 1, nguards do
   local key, field, expected = args[i], args[i + 1], args[i + 2]; i = i + 3
-  local current = redis.call('HGET', key, field)
-  if (current or '') ~= expected then
-    return redis.error_reply('ABORTED ' .. key .. ' changed since it was read (' .. field ..
-                             ' is ' .. (current or 'absent') .. ', expected ' ..
-                             (expected == '' and 'absent' or expected) .. ')')
+  local actual = redis.call('HGET', key, field)
+  if not actual then actual = '' end
+  if actual ~= expected then
+    return redis.error_reply('ABORTED ' .. key .. ' ' .. field .. ' is "' .. actual ..
+                             '", expected "' .. expected .. '": changed since it was read')
   end
 end
 local ncommands = tonumber(args[i]); i = i + 1
@@ -48,6 +51,81 @@ const OutboxScript& ApplyScript() {
   return *script;
 }
 
+// Many changes of one authority in one script run (ApplyAll). The same semantics per change as
+// the outbox library around kApplyBody (libs/redis/src/outbox.cc): duplicate check, guards
+// before any write, commands, records appended to the outbox, marker. A command error stops its
+// change (redis.pcall) and the script goes on with the next change.
+// KEYS: [1] the outbox stream, then every key the changes touch and their markers (declared for
+// Redis Cluster; the commands name their keys themselves).
+// ARGV: [1] marker TTL in ms, [2] number of changes, then per change:
+//   event_id, marker key, <n guards> {key field expected}*, <n commands> {<argc> <arg>...}*,
+//   <n emits> {topic key value <n headers> {name value}*}* (<n headers> = -1: a tombstone)
+// Returns per change {status, detail}: applied | duplicate | aborted | error.
+constexpr std::string_view kApplyAllLua = R"lua(
+local outbox, ttl = KEYS[1], ARGV[1]
+local n = tonumber(ARGV[2])
+local i = 3
+local results = {}
+for c = 1, n do
+  local event_id, marker = ARGV[i], ARGV[i + 1]
+  i = i + 2
+  local status, detail = 'applied', ''
+  if event_id ~= '' and redis.call('EXISTS', marker) == 1 then status = 'duplicate' end
+  local nguards = tonumber(ARGV[i]); i = i + 1
+  for g = 1, nguards do
+    if status == 'applied' then
+      local actual = redis.call('HGET', ARGV[i], ARGV[i + 1]) or ''
+      if actual ~= ARGV[i + 2] then
+        status = 'aborted'
+        detail = ARGV[i] .. ' ' .. ARGV[i + 1] .. ' is "' .. actual .. '", expected "' ..
+                 ARGV[i + 2] .. '": changed since it was read'
+      end
+    end
+    i = i + 3
+  end
+  local ncommands = tonumber(ARGV[i]); i = i + 1
+  for k = 1, ncommands do
+    local argc = tonumber(ARGV[i]); i = i + 1
+    if status == 'applied' then
+      local reply = redis.pcall(unpack(ARGV, i, i + argc - 1))
+      if type(reply) == 'table' and reply.err then status, detail = 'error', reply.err end
+    end
+    i = i + argc
+  end
+  local nemits = tonumber(ARGV[i]); i = i + 1
+  for e = 1, nemits do
+    local nheaders = tonumber(ARGV[i + 3])
+    if nheaders < 0 then
+      if status == 'applied' then
+        redis.call('XADD', outbox, '*', 'topic', ARGV[i], 'key', ARGV[i + 1], 'tombstone', '1')
+      end
+      nheaders = 0
+    elseif status == 'applied' then
+      local fields = {'topic', ARGV[i], 'key', ARGV[i + 1], 'value', ARGV[i + 2]}
+      for h = 0, nheaders - 1 do
+        fields[#fields + 1] = 'h:' .. ARGV[i + 4 + 2 * h]
+        fields[#fields + 1] = ARGV[i + 5 + 2 * h]
+      end
+      redis.call('XADD', outbox, '*', unpack(fields))
+    end
+    i = i + 4 + 2 * nheaders
+  end
+  if status == 'applied' and event_id ~= '' then redis.call('SET', marker, '1', 'PX', ttl) end
+  results[c] = {status, detail}
+end
+return results
+)lua";
+
+const Script& ApplyAllScript() {
+  static const Script* script = new Script(std::string(kApplyAllLua));
+  return *script;
+}
+
+// The processed markers' TTL (as OutboxScript::Run's default).
+constexpr absl::Duration kProcessedTtl = absl::Hours(24 * 14);
+// Changes per script run: a run blocks Redis, so long batches are split (same round trips).
+constexpr size_t kChangesPerRun = 128;
+
 }  // namespace
 
 void ChangeSet::Declare(const std::string& key) {
@@ -62,7 +140,7 @@ ChangeSet& ChangeSet::Write(std::string key, std::vector<std::string> command) {
 
 ChangeSet& ChangeSet::ExpectField(std::string key, std::string field, std::string expected) {
   Declare(key);
-  expectations_.push_back({std::move(key), std::move(field), std::move(expected)});
+  guards_.push_back({std::move(key), std::move(field), std::move(expected)});
   return *this;
 }
 
@@ -77,15 +155,13 @@ ChangeSet& ChangeSet::EmitTombstone(std::string topic, std::string key) {
   return *this;
 }
 
-absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::string_view authority,
-                                              std::string_view service,
-                                              std::string_view event_id) const {
+std::vector<std::string> ChangeSet::ScriptArgs() const {
   std::vector<std::string> args;
-  args.push_back(std::to_string(expectations_.size()));
-  for (const auto& e : expectations_) {
-    args.push_back(e.key);
-    args.push_back(e.field);
-    args.push_back(e.expected);
+  args.push_back(std::to_string(guards_.size()));
+  for (const auto& guard : guards_) {
+    args.push_back(guard.key);
+    args.push_back(guard.field);
+    args.push_back(guard.expected);
   }
   args.push_back(std::to_string(commands_.size()));
   for (const auto& command : commands_) {
@@ -107,7 +183,95 @@ absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::strin
       args.push_back(value);
     }
   }
-  return ApplyScript().Run(connection, authority, service, event_id, keys_, args);
+  return args;
+}
+
+absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::string_view authority,
+                                              std::string_view service,
+                                              std::string_view event_id) const {
+  return ApplyScript().Run(connection, authority, service, event_id, keys_, ScriptArgs());
+}
+
+std::vector<absl::StatusOr<OutboxResult>> ChangeSet::ApplyAll(
+    Connection& connection, const std::vector<Application>& changes) {
+  std::vector<absl::StatusOr<OutboxResult>> results(changes.size(), OutboxResult{});
+  size_t start = 0;
+  while (start < changes.size()) {
+    // One run: consecutive changes of the same authority and service, at most kChangesPerRun.
+    size_t end = start + 1;
+    while (end < changes.size() && end - start < kChangesPerRun &&
+           changes[end].authority == changes[start].authority &&
+           changes[end].service == changes[start].service) {
+      ++end;
+    }
+    const std::string& authority = changes[start].authority;
+    const std::string& service = changes[start].service;
+    const std::string tag = AuthorityTag(authority);
+    std::vector<std::string> keys = {OutboxKey(authority, service)};
+    std::vector<std::string> args = {absl::StrCat(absl::ToInt64Milliseconds(kProcessedTtl)), ""};
+    std::vector<size_t> sent;
+    bool idempotent = true;
+    for (size_t c = start; c < end; ++c) {
+      const Application& application = changes[c];
+      const ChangeSet& change = *application.change;
+      if (authority.empty() || service.empty()) {
+        results[c] = absl::InvalidArgumentError("outbox: authority and service must not be empty");
+        continue;
+      }
+      auto foreign = std::find_if(change.keys_.begin(), change.keys_.end(), [&](const auto& key) {
+        return key.find(tag) == std::string::npos;
+      });
+      if (foreign != change.keys_.end()) {
+        results[c] = absl::InvalidArgumentError(
+            absl::StrCat("outbox: key '", *foreign, "' lacks the authority hash tag ", tag));
+        continue;
+      }
+      const std::string marker = ProcessedKey(
+          authority, service, application.event_id.empty() ? "-" : application.event_id);
+      keys.push_back(marker);
+      keys.insert(keys.end(), change.keys_.begin(), change.keys_.end());
+      args.push_back(application.event_id);
+      args.push_back(marker);
+      std::vector<std::string> body = change.ScriptArgs();
+      args.insert(args.end(), std::make_move_iterator(body.begin()),
+                  std::make_move_iterator(body.end()));
+      idempotent = idempotent && !application.event_id.empty();
+      sent.push_back(c);
+    }
+    start = end;
+    if (sent.empty()) continue;
+    args[1] = std::to_string(sent.size());
+    std::sort(keys.begin() + 1, keys.end());
+    keys.erase(std::unique(keys.begin() + 1, keys.end()), keys.end());
+    absl::StatusOr<Reply> reply =
+        ApplyAllScript().Eval(connection, keys, args,
+                              idempotent ? Idempotency::kIdempotent : Idempotency::kNotIdempotent);
+    for (size_t k = 0; k < sent.size(); ++k) {
+      const size_t c = sent[k];
+      if (!reply.ok()) {
+        results[c] = reply.status();
+        continue;
+      }
+      if (!reply->is_array() || reply->elements().size() != sent.size() ||
+          reply->elements()[k].elements().size() != 2) {
+        results[c] = absl::InternalError(
+            absl::StrCat("change set: unexpected script reply ", reply->DebugString()));
+        continue;
+      }
+      const std::string& status = reply->elements()[k].elements()[0].str();
+      const std::string& detail = reply->elements()[k].elements()[1].str();
+      if (status == "applied" || status == "duplicate") {
+        OutboxResult result;
+        result.duplicate = status == "duplicate";
+        results[c] = std::move(result);
+      } else if (status == "aborted") {
+        results[c] = absl::AbortedError(detail);
+      } else {
+        results[c] = absl::InternalError(absl::StrCat("redis: ", detail));
+      }
+    }
+  }
+  return results;
 }
 
 }  // namespace oversight::redis

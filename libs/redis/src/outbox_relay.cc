@@ -69,9 +69,26 @@ std::string DeadLetterKey(std::string_view outbox_key) {
 
 OutboxRelay::OutboxRelay(ConnectionOptions connection, OutboxRelayOptions options,
                          OutboxPublishFn publish, OutboxRelayObserver* observer)
+    : OutboxRelay(std::move(connection), std::move(options),
+                  OutboxBatchPublishFn(
+                      [publish = std::move(publish)](const std::vector<OutboxRecord>& records) {
+                        std::vector<absl::Status> statuses;
+                        for (const OutboxRecord& record : records) {
+                          statuses.push_back(publish(record));
+                          if (!statuses.back().ok()) break;  // the rest are not attempted
+                        }
+                        return statuses;
+                      }),
+                  observer) {
+  group_size_ = 1;
+}
+
+OutboxRelay::OutboxRelay(ConnectionOptions connection, OutboxRelayOptions options,
+                         OutboxBatchPublishFn publish_batch, OutboxRelayObserver* observer)
     : connection_(std::move(connection)),
       options_(std::move(options)),
-      publish_(std::move(publish)),
+      publish_batch_(std::move(publish_batch)),
+      group_size_(static_cast<size_t>(std::max(options_.batch_size, 1))),
       observer_(observer != nullptr ? observer : &default_observer_),
       acquire_script_(kAcquireLua),
       release_script_(kReleaseLua),
@@ -136,43 +153,45 @@ absl::StatusOr<int64_t> OutboxRelay::RelayStream(const std::string& outbox_key) 
       Idempotency::kIdempotent);
   if (!batch.ok()) return batch.status();
 
-  int64_t relayed = 0;
-  absl::Status failure;
+  std::vector<OutboxRecord> records;
+  records.reserve(batch->elements().size());
   for (const Reply& entry : batch->elements()) {
     absl::StatusOr<OutboxRecord> record = ParseOutboxEntry(outbox_key, entry);
-    if (!record.ok()) {
-      // A malformed entry can never be published and would block the stream forever: park it
-      // in "<outbox>:dead" for a human, report it, and go on.
-      OutboxRecord bad;
-      bad.outbox_key = outbox_key;
-      if (entry.is_array() && !entry.elements().empty()) bad.entry_id = entry.elements()[0].str();
-      failed_total_.fetch_add(1);
-      observer_->OnPublishFailed(bad, record.status());
-      absl::StatusOr<Reply> parked = dead_letter_script_.Eval(
-          connection_, {outbox_key, DeadLetterKey(outbox_key)},
-          {bad.entry_id, std::string(record.status().message())}, Idempotency::kIdempotent);
-      if (!parked.ok()) return parked.status();
+    if (record.ok()) {
+      records.push_back(*std::move(record));
       continue;
     }
+    // A malformed entry can never be published and would block the stream forever: park it
+    // in "<outbox>:dead" for a human, report it, and go on.
+    OutboxRecord bad;
+    bad.outbox_key = outbox_key;
+    if (entry.is_array() && !entry.elements().empty()) bad.entry_id = entry.elements()[0].str();
+    failed_total_.fetch_add(1);
+    observer_->OnPublishFailed(bad, record.status());
+    absl::StatusOr<Reply> parked = dead_letter_script_.Eval(
+        connection_, {outbox_key, DeadLetterKey(outbox_key)},
+        {bad.entry_id, std::string(record.status().message())}, Idempotency::kIdempotent);
+    if (!parked.ok()) return parked.status();
+  }
+
+  int64_t relayed = 0;
+  absl::Status failure;
+  for (size_t start = 0; start < records.size(); start += group_size_) {
     if (absl::Now() - renewed > options_.lease_ttl / 3) {
       absl::StatusOr<bool> still_held = AcquireLease(outbox_key);
       if (!still_held.ok()) return still_held.status();
       if (!*still_held) break;  // another relay took over: leave the rest to it
       renewed = absl::Now();
     }
-    absl::Status published = publish_(*record);
+    const size_t end = std::min(records.size(), start + group_size_);
+    const std::vector<OutboxRecord> group(records.begin() + static_cast<ptrdiff_t>(start),
+                                          records.begin() + static_cast<ptrdiff_t>(end));
+    absl::StatusOr<int64_t> published = PublishGroup(outbox_key, group);
     if (!published.ok()) {
-      failed_total_.fetch_add(1);
-      observer_->OnPublishFailed(*record, published);
-      failure = published;
+      failure = published.status();  // the rest of the stream waits for the next pass
       break;
     }
-    absl::StatusOr<Reply> deleted = CommandOrError(
-        connection_, {"XDEL", outbox_key, record->entry_id}, Idempotency::kIdempotent);
-    if (!deleted.ok()) return deleted.status();  // published again later: at least once
-    ++relayed;
-    relayed_total_.fetch_add(1);
-    observer_->OnRelayed(*record);
+    relayed += *published;
   }
 
   absl::StatusOr<Reply> pending =
@@ -180,6 +199,34 @@ absl::StatusOr<int64_t> OutboxRelay::RelayStream(const std::string& outbox_key) 
   if (pending.ok()) observer_->OnPending(outbox_key, pending->integer());
   if (!failure.ok()) return failure;
   return relayed;
+}
+
+absl::StatusOr<int64_t> OutboxRelay::PublishGroup(const std::string& outbox_key,
+                                                  const std::vector<OutboxRecord>& records) {
+  const std::vector<absl::Status> statuses = publish_batch_(records);
+  size_t delivered = 0;
+  while (delivered < statuses.size() && delivered < records.size() && statuses[delivered].ok()) {
+    ++delivered;
+  }
+  if (delivered > 0) {
+    std::vector<std::string> xdel = {"XDEL", outbox_key};
+    for (size_t i = 0; i < delivered; ++i)
+      xdel.push_back(records[i].entry_id);
+    absl::StatusOr<Reply> deleted = CommandOrError(connection_, xdel, Idempotency::kIdempotent);
+    if (!deleted.ok()) return deleted.status();  // published again later: at least once
+    for (size_t i = 0; i < delivered; ++i) {
+      relayed_total_.fetch_add(1);
+      observer_->OnRelayed(records[i]);
+    }
+  }
+  if (delivered == records.size()) return static_cast<int64_t>(delivered);
+  const absl::Status failure =
+      delivered < statuses.size()
+          ? statuses[delivered]
+          : absl::UnavailableError("the publisher did not attempt the record");
+  failed_total_.fetch_add(1);
+  observer_->OnPublishFailed(records[delivered], failure);
+  return failure;
 }
 
 absl::StatusOr<int64_t> OutboxRelay::RelayOnce() {

@@ -28,7 +28,7 @@ OutboxRelayOptions OutboxRelayOptionsFromConfig(const runtime::Config& config,
   OutboxRelayOptions options;
   options.discover_pattern = OutboxKeyPattern(service);
   options.lease_ttl = config.GetDuration("outbox.lease_ttl", options.lease_ttl, absl::Seconds(1));
-  options.batch_size = static_cast<int>(config.GetInt("outbox.batch_size", 100, 1, 10000));
+  options.batch_size = static_cast<int>(config.GetInt("outbox.batch_size", 500, 1, 10000));
   options.poll_interval =
       config.GetDuration("outbox.poll_interval", options.poll_interval, absl::Milliseconds(1));
   options.retry_max_backoff = config.GetDuration("outbox.retry_max_backoff",

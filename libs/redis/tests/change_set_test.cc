@@ -128,5 +128,117 @@ TEST_F(ChangeSetTest, AnExpectationThatNoLongerHoldsAbortsAndWritesNothing) {
   EXPECT_TRUE(duplicate->duplicate);
 }
 
+TEST_F(ChangeSetTest, GuardedChangeAppliesOnlyIfTheFieldStillHoldsWhatWasRead) {
+  ChangeSet first;
+  first
+      .ExpectField("ovs:{devon}:child", "version", "")  // a missing hash reads as ""
+      .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "1"});
+  ASSERT_TRUE(first.Apply(*c_, "devon", "svc", "evt-g1").ok());
+
+  // Decided on the version-"" read too, but the first change got there before it.
+  ChangeSet stale;
+  stale.ExpectField("ovs:{devon}:child", "version", "")
+      .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "1", "owner", "x"})
+      .Emit("oversight.tasks.v1", "child-1", "payload", {});
+  auto refused = stale.Apply(*c_, "devon", "svc", "evt-g2");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAborted) << refused.status();
+  EXPECT_TRUE(c_->Command({"HGET", "ovs:{devon}:child", "owner"})->is_nil());
+  EXPECT_EQ(OutboxLength(), 0);
+  // Not marked processed: the same event, decided again on a fresh read, applies.
+  ChangeSet fresh;
+  fresh.ExpectField("ovs:{devon}:child", "version", "1")
+      .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "2", "owner", "x"});
+  auto applied = fresh.Apply(*c_, "devon", "svc", "evt-g2");
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_FALSE(applied->duplicate);
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:child", "owner"})->str(), "x");
+}
+
+TEST_F(ChangeSetTest, ApplyAllRunsEveryChangeInOrderWithItsOwnResult) {
+  // Three events of one child decided in a row (each on the version the previous one writes),
+  // then a duplicate of the first, all in one round trip.
+  std::vector<ChangeSet> changes(3);
+  for (int i = 0; i < 3; ++i) {
+    changes[i]
+        .ExpectField("ovs:{devon}:child", "version", i == 0 ? "" : std::to_string(i))
+        .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", std::to_string(i + 1)})
+        .Write("ovs:{devon}:log", {"RPUSH", "ovs:{devon}:log", std::to_string(i)})
+        .Emit("oversight.tasks.v1", "child-1", std::to_string(i), {});
+  }
+  std::vector<ChangeSet::Application> applications;
+  for (int i = 0; i < 3; ++i) {
+    applications.push_back({&changes[i], "devon", "svc", "evt-" + std::to_string(i)});
+  }
+  applications.push_back({&changes[0], "devon", "svc", "evt-0"});
+  auto results = ChangeSet::ApplyAll(*c_, applications);
+  ASSERT_EQ(results.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status();
+    EXPECT_FALSE(results[i]->duplicate);
+  }
+  ASSERT_TRUE(results[3].ok()) << results[3].status();
+  EXPECT_TRUE(results[3]->duplicate);
+  EXPECT_EQ(c_->Command({"LRANGE", "ovs:{devon}:log", "0", "-1"})->elements().size(), 3u);
+  EXPECT_EQ(OutboxLength(), 3);
+}
+
+TEST_F(ChangeSetTest, ApplyAllRefusesWhatDependsOnARefusedChange) {
+  ChangeSet bad_key;  // refused before sending: another authority's key
+  bad_key.Write("ovs:{havering}:x", {"SET", "ovs:{havering}:x", "1"});
+  ChangeSet conflicting;  // its guard fails: the version moved on meanwhile
+  conflicting.ExpectField("ovs:{devon}:child", "version", "7")
+      .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "8"});
+  ChangeSet dependent;  // decided after `conflicting`, so it expects version 8
+  dependent.ExpectField("ovs:{devon}:child", "version", "8")
+      .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "9"});
+  ChangeSet independent;
+  independent.Write("ovs:{devon}:other", {"SET", "ovs:{devon}:other", "1"});
+  auto results = ChangeSet::ApplyAll(*c_, {{&bad_key, "devon", "svc", "e1"},
+                                           {&conflicting, "devon", "svc", "e2"},
+                                           {&dependent, "devon", "svc", "e3"},
+                                           {&independent, "devon", "svc", "e4"}});
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(results[1].status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(results[2].status().code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(results[3].ok()) << results[3].status();
+  EXPECT_TRUE(c_->Command({"HGET", "ovs:{devon}:child", "version"})->is_nil());
+  EXPECT_EQ(Get("ovs:{devon}:other"), "1");
+}
+
+TEST_F(ChangeSetTest, ApplyAllStopsOnlyTheChangeWhoseCommandFails) {
+  ASSERT_TRUE(c_->Command({"SET", "ovs:{devon}:string", "x"}).ok());
+  ChangeSet failing;  // its second command meets a string where a hash is expected
+  failing.Write("ovs:{devon}:a", {"SET", "ovs:{devon}:a", "1"})
+      .Write("ovs:{devon}:string", {"HSET", "ovs:{devon}:string", "f", "v"})
+      .Write("ovs:{devon}:b", {"SET", "ovs:{devon}:b", "1"})
+      .Emit("oversight.tasks.v1", "k", "v", {});
+  ChangeSet next;
+  next.Write("ovs:{devon}:c", {"SET", "ovs:{devon}:c", "1"});
+  auto results =
+      ChangeSet::ApplyAll(*c_, {{&failing, "devon", "svc", "w1"}, {&next, "devon", "svc", "w2"}});
+  EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInternal) << results[0].status();
+  EXPECT_NE(results[0].status().message().find("WRONGTYPE"), std::string::npos);
+  EXPECT_EQ(Get("ovs:{devon}:a"), "1");  // before the failure: applied, as with Apply
+  EXPECT_TRUE(c_->Command({"GET", "ovs:{devon}:b"})->is_nil());
+  EXPECT_EQ(OutboxLength(), 0);
+  EXPECT_TRUE(c_->Command({"GET", ProcessedKey("devon", "svc", "w1")})->is_nil());
+  EXPECT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(Get("ovs:{devon}:c"), "1");
+}
+
+TEST_F(ChangeSetTest, ApplyAllLoadsTheScriptAgainAfterAFlush) {
+  ChangeSet change;
+  change.Write("ovs:{devon}:n", {"INCR", "ovs:{devon}:n"});
+  ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "").ok());
+  ASSERT_TRUE(c_->Command({"SCRIPT", "FLUSH"}).ok());
+  auto results =
+      ChangeSet::ApplyAll(*c_, {{&change, "devon", "svc", "f1"}, {&change, "devon", "svc", "f2"}});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_TRUE(results[0].ok()) << results[0].status();
+  EXPECT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(Get("ovs:{devon}:n"), "3");
+}
+
 }  // namespace
 }  // namespace oversight::redis

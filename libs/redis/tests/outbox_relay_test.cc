@@ -295,5 +295,66 @@ TEST_F(OutboxRelayTest, EntriesSurviveARestartAndTheRelayRecovers) {
   EXPECT_EQ(published, (std::vector<std::string>{"1", "2", "3"}));
 }
 
+TEST_F(OutboxRelayTest, BatchPublisherGetsThePassAtOnceAndEntriesGoOnlyAfterTheirAcks) {
+  Emit("la-1", {"1", "2", "3", "4"});
+  OutboxRelayOptions options = Options({OutboxKey("la-1", "svc")});
+  options.batch_size = 3;
+  std::vector<std::vector<std::string>> batches;
+  CountingObserver observer;
+  OutboxRelay relay(
+      server_->connection_options(), options,
+      [&](const std::vector<OutboxRecord>& records) {
+        // Nothing of this batch is deleted before the whole batch was acknowledged.
+        EXPECT_EQ(c_->Command({"XLEN", OutboxKey("la-1", "svc")})->integer(),
+                  batches.empty() ? 4 : 1);
+        std::vector<std::string> values;
+        for (const auto& record : records)
+          values.push_back(record.value);
+        batches.push_back(values);
+        return std::vector<absl::Status>(records.size(), absl::OkStatus());
+      },
+      &observer);
+  EXPECT_EQ(*relay.RelayOnce(), 3);
+  EXPECT_EQ(*relay.RelayOnce(), 1);
+  EXPECT_EQ(batches, (std::vector<std::vector<std::string>>{{"1", "2", "3"}, {"4"}}));
+  EXPECT_EQ(Pending("la-1"), 0);
+  EXPECT_EQ(observer.relayed, 4);
+}
+
+TEST_F(OutboxRelayTest, BatchFailureKeepsTheFailedEntryAndEverythingAfterIt) {
+  Emit("la-1", {"1", "2", "3"});
+  bool broker_up = false;
+  std::vector<std::string> delivered;  // what the broker got, duplicates included
+  CountingObserver observer;
+  OutboxRelay relay(
+      server_->connection_options(), Options({OutboxKey("la-1", "svc")}),
+      [&](const std::vector<OutboxRecord>& records) {
+        std::vector<absl::Status> statuses;
+        for (const auto& record : records) {
+          if (record.value == "2" && !broker_up) {
+            statuses.push_back(absl::UnavailableError("partition leader gone"));
+          } else {
+            delivered.push_back(record.value);  // "3" gets through although "2" did not
+            statuses.push_back(absl::OkStatus());
+          }
+        }
+        return statuses;
+      },
+      &observer);
+  auto first = relay.RelayOnce();
+  EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Pending("la-1"), 2);  // "2" and "3" kept: only the leading successes go
+  EXPECT_EQ(observer.relayed, 1);
+  EXPECT_EQ(observer.failed, 1);
+
+  broker_up = true;
+  auto second = relay.RelayOnce();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, 2);
+  EXPECT_EQ(Pending("la-1"), 0);
+  // At least once: "3" went twice, never before "2" had been delivered on the retry too.
+  EXPECT_EQ(delivered, (std::vector<std::string>{"1", "3", "2", "3"}));
+}
+
 }  // namespace
 }  // namespace oversight::redis

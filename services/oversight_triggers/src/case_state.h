@@ -34,10 +34,20 @@ class Directory {
   virtual bool Find(const std::string& worker_id, WorkerEntry& out) const = 0;
 };
 
-// The state a case event is decided against.
+// The state an event is decided against.
 struct CaseContext {
   ChildCase child;
+  // True once a case event about the child was accepted (see OpensCase in case_contract.h).
+  bool known = false;
+  // The child's version as read: every change to the child or its tasks writes the next one,
+  // guarded by this (optimistic concurrency between consumers and gRPC calls). "" = never.
+  std::string version;
   std::vector<v1::OversightTask> open_tasks;  // requested or in progress, for this child
 };
+
+// True for requested and in-progress tasks.
+inline bool IsOpen(const v1::OversightTask& task) {
+  return task.status() == v1::TASK_STATUS_REQUESTED || task.status() == v1::TASK_STATUS_IN_PROGRESS;
+}
 
 }  // namespace oversight::triggers

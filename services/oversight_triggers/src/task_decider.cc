@@ -5,11 +5,10 @@
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/policy/event_facts.h"
+#include "oversight/scheduling/v1/schedule_events.pb.h"
 
 namespace oversight::triggers {
 namespace {
-
-constexpr char kService[] = "oversight-triggers";
 
 v1::TaskPriority ToProto(policy::Priority priority) {
   switch (priority) {
@@ -25,14 +24,28 @@ v1::TaskPriority ToProto(policy::Priority priority) {
   return v1::TASK_PRIORITY_ROUTINE;
 }
 
-void AddHistory(v1::OversightTask& task, absl::Time at, const std::string& event_id,
-                const std::string& note) {
-  auto* entry = task.add_history();
-  events::ToTimestamp(at, entry->mutable_at());
-  entry->set_status(task.status());
-  entry->set_owner_id(task.owner_id());
-  entry->set_event_id(event_id);
-  entry->set_note(note);
+// The owner rule a task was opened with (tasks stored before the field existed: supervisor).
+policy::Owner OwnerRuleOf(const v1::OversightTask& task) {
+  return policy::ParseOwner(task.owner_rule()).value_or(policy::Owner::kSupervisor);
+}
+
+bool IsClosingEvent(const google::protobuf::Message& event) {
+  return dynamic_cast<const cases::v1::CaseClosed*>(&event) != nullptr ||
+         dynamic_cast<const cases::v1::CaseTransferred*>(&event) != nullptr ||
+         dynamic_cast<const cases::v1::SteppedAcrossToEarlyHelp*>(&event) != nullptr;
+}
+
+// The schedule item of an oversight.scheduling.v1.Item* event, or nullptr for other events.
+const scheduling::v1::DueItem* ScheduleItemOf(const google::protobuf::Message& event) {
+  if (event.GetDescriptor()->file() != scheduling::v1::ItemOverdue::descriptor()->file()) {
+    return nullptr;
+  }
+  const auto* field = event.GetDescriptor()->FindFieldByName("item");
+  if (field == nullptr || field->message_type() != scheduling::v1::DueItem::descriptor()) {
+    return nullptr;
+  }
+  return dynamic_cast<const scheduling::v1::DueItem*>(
+      &event.GetReflection()->GetMessage(event, field));
 }
 
 // Applies the event's effect on who holds the case and what kind of case it is. Returns true
@@ -55,15 +68,23 @@ bool UpdateChild(const google::protobuf::Message& event, ChildCase& child) {
     child.case_type = common::v1::CaseType_Name(type->case_type());
   } else if (const auto* risk = dynamic_cast<const cases::v1::RiskLevelChanged*>(&event)) {
     child.risk = common::v1::RiskLevel_Name(risk->risk());
-  } else if (dynamic_cast<const cases::v1::CaseClosed*>(&event) != nullptr ||
-             dynamic_cast<const cases::v1::CaseTransferred*>(&event) != nullptr ||
-             dynamic_cast<const cases::v1::SteppedAcrossToEarlyHelp*>(&event) != nullptr) {
+  } else if (IsClosingEvent(event)) {
     child.closed = true;
   }
   return child.worker_id != previous_worker;
 }
 
 }  // namespace
+
+void AddHistory(v1::OversightTask& task, absl::Time at, const std::string& event_id,
+                const std::string& note) {
+  auto* entry = task.add_history();
+  events::ToTimestamp(at, entry->mutable_at());
+  entry->set_status(task.status());
+  entry->set_owner_id(task.owner_id());
+  entry->set_event_id(event_id);
+  entry->set_note(note);
+}
 
 std::string ResolveOwner(policy::Owner trigger_owner, const std::string& worker_id,
                          const Directory& directory) {
@@ -82,9 +103,17 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
                 const policy::Engine& engine, absl::Time now, const DecideOptions& options) {
   Decision decision;
   decision.child = context.child;
-  decision.child.child_id = meta.subject();
+  const scheduling::v1::DueItem* item = ScheduleItemOf(event);
+  decision.case_event = item == nullptr;
+  decision.child.child_id = item != nullptr ? item->child_id() : meta.subject();
   decision.previous_worker_id = context.child.worker_id;
-  const bool worker_changed = UpdateChild(event, decision.child);
+  const bool worker_changed = decision.case_event && UpdateChild(event, decision.child);
+  // The worker the owners are resolved from: the allocated one, or (for a schedule event about
+  // a child this service never saw allocated) the worker scheduling names.
+  std::string worker_id = decision.child.worker_id;
+  std::string team_id = decision.child.team_id;
+  if (item != nullptr && worker_id.empty()) worker_id = item->worker_id();
+  if (item != nullptr && team_id.empty()) team_id = item->team_id();
 
   // The event passed CheckInbound (meta with occurred_at), so this cannot fail; fall back to
   // the meta alone if it ever does, which triggers nothing.
@@ -92,20 +121,24 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
   policy::CaseEventFacts facts;
   if (event_facts.ok()) facts = *std::move(event_facts);
   facts.event_id = meta.event_id();
-  facts.child_id = meta.subject();
+  facts.child_id = decision.child.child_id;
   facts.occurred_at = events::FromTimestamp(meta.occurred_at());
 
   std::vector<v1::OversightTask> open = context.open_tasks;
-  std::vector<std::string> opened_now;
-  const std::vector<policy::RequiredOversight> required = engine.TriggeredOversight(facts);
+  std::vector<std::string> triggered_now;  // tasks this event opened or was linked to
+  std::vector<policy::RequiredOversight> required;
+  const bool history = facts.occurred_at < options.live_from;
+  if (!history && (item == nullptr || !decision.child.closed)) {
+    required = engine.TriggeredOversight(facts);
+  }
   for (size_t index = 0; index < required.size(); ++index) {
-    const policy::RequiredOversight& item = required[index];
-    const std::string& rule_id = item.due.explanation.rule_id;
+    const policy::RequiredOversight& need = required[index];
+    const std::string& rule_id = need.due.explanation.rule_id;
     auto same_trigger = std::find_if(open.begin(), open.end(), [&](const auto& task) {
-      return task.trigger_id() == item.trigger;
+      return task.trigger_id() == need.trigger;
     });
     // Checkpoints of one assessment are distinct items even though they share a trigger.
-    const bool is_checkpoint = item.due.kind == policy::ItemKind::kAssessmentCheckpoint;
+    const bool is_checkpoint = need.due.kind == policy::ItemKind::kAssessmentCheckpoint;
     if (options.repeat == RepeatPolicy::kLinkToOpenTask && same_trigger != open.end() &&
         !is_checkpoint) {
       if (std::find(same_trigger->linked_event_ids().begin(),
@@ -115,50 +148,55 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
         AddHistory(*same_trigger, now, meta.event_id(), "repeated trigger linked to this task");
         decision.upserts.push_back(*same_trigger);
       }
+      triggered_now.push_back(same_trigger->task_id());
       continue;
     }
 
     v1::OversightTask task;
     task.set_task_id(events::DeriveId(
-        {meta.authority_id(), meta.event_id(), item.trigger, std::to_string(index)}));
+        {meta.authority_id(), meta.event_id(), need.trigger, std::to_string(index)}));
     task.set_authority_id(meta.authority_id());
     task.set_status(v1::TASK_STATUS_REQUESTED);
-    task.set_child_id(meta.subject());
-    task.set_trigger_id(item.trigger);
+    task.set_child_id(decision.child.child_id);
+    task.set_trigger_id(need.trigger);
     task.set_rule_id(rule_id);
     task.set_caused_by_event_id(meta.event_id());
-    task.set_worker_id(decision.child.worker_id);
-    task.set_team_id(decision.child.team_id);
-    task.set_owner_id(ResolveOwner(item.owner, decision.child.worker_id, directory));
+    task.set_worker_id(worker_id);
+    task.set_team_id(team_id);
+    task.set_owner_rule(std::string(policy::OwnerName(need.owner)));
+    task.set_owner_id(ResolveOwner(need.owner, worker_id, directory));
     events::ToTimestamp(now, task.mutable_authored_on());
-    events::ToTimestamp(item.due.due_at, task.mutable_due_at());
-    task.set_priority(ToProto(item.priority));
-    task.set_description(item.description.empty() ? item.due.explanation.summary
-                                                  : item.description);
-    AddHistory(task, now, meta.event_id(), "opened: " + item.due.explanation.summary);
+    events::ToTimestamp(need.due.due_at, task.mutable_due_at());
+    task.set_priority(ToProto(need.priority));
+    task.set_description(need.description.empty() ? need.due.explanation.summary
+                                                  : need.description);
+    AddHistory(task, now, meta.event_id(),
+               "opened (" + rule_id + "): " + need.due.explanation.summary);
 
     v1::TaskOpened opened;
     *opened.mutable_meta() =
-        events::DerivedMeta(kService, meta.authority_id(), meta.subject(), meta.event_id(),
+        events::DerivedMeta(kServiceName, meta.authority_id(), task.child_id(), meta.event_id(),
                             "opened:" + task.task_id(), facts.occurred_at, now);
     *opened.mutable_task() = task;
     decision.opened.push_back(std::move(opened));
     decision.upserts.push_back(task);
-    opened_now.push_back(task.task_id());
-    open.push_back(task);
+    triggered_now.push_back(task.task_id());
+    open.push_back(std::move(task));
   }
 
+  const bool closing = decision.case_event && IsClosingEvent(event);
   for (auto& task : open) {
-    if (std::find(opened_now.begin(), opened_now.end(), task.task_id()) != opened_now.end()) {
-      continue;
+    if (std::find(triggered_now.begin(), triggered_now.end(), task.task_id()) !=
+        triggered_now.end()) {
+      continue;  // what this event requires (a second closure keeps the first one's task)
     }
-    if (decision.child.closed) {
+    if (closing) {
       task.set_status(v1::TASK_STATUS_CANCELLED);
       AddHistory(task, now, meta.event_id(),
                  "cancelled: case closed, transferred or stepped across");
       v1::TaskCancelled cancelled;
       *cancelled.mutable_meta() =
-          events::DerivedMeta(kService, meta.authority_id(), meta.subject(), meta.event_id(),
+          events::DerivedMeta(kServiceName, meta.authority_id(), task.child_id(), meta.event_id(),
                               "cancelled:" + task.task_id(), facts.occurred_at, now);
       cancelled.set_task_id(task.task_id());
       cancelled.set_child_id(task.child_id());
@@ -167,11 +205,15 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
       decision.upserts.push_back(task);
     } else if (worker_changed) {
       const std::string owner =
-          ResolveOwner(policy::Owner::kSupervisor, decision.child.worker_id, directory);
-      if (owner.empty() || owner == task.owner_id()) continue;
+          ResolveOwner(OwnerRuleOf(task), decision.child.worker_id, directory);
+      task.set_worker_id(decision.child.worker_id);
+      if (owner.empty() || owner == task.owner_id()) {
+        decision.upserts.push_back(task);  // the new worker, same (or unknown) owner
+        continue;
+      }
       v1::TaskReassigned reassigned;
       *reassigned.mutable_meta() =
-          events::DerivedMeta(kService, meta.authority_id(), meta.subject(), meta.event_id(),
+          events::DerivedMeta(kServiceName, meta.authority_id(), task.child_id(), meta.event_id(),
                               "reassigned:" + task.task_id(), facts.occurred_at, now);
       reassigned.set_task_id(task.task_id());
       reassigned.set_child_id(task.child_id());
@@ -179,11 +221,25 @@ Decision Decide(const google::protobuf::Message& event, const common::v1::EventM
       reassigned.set_owner_id(owner);
       *reassigned.mutable_due_at() = task.due_at();
       task.set_owner_id(owner);
-      task.set_worker_id(decision.child.worker_id);
       AddHistory(task, now, meta.event_id(), "reassigned: the child was reallocated");
       decision.reassigned.push_back(std::move(reassigned));
       decision.upserts.push_back(task);
     }
+  }
+  // A task linked and then cancelled or reassigned by the same event appears twice: keep the
+  // last state of each, where the first one was.
+  std::vector<v1::OversightTask>& upserts = decision.upserts;
+  for (size_t i = 0; i < upserts.size(); ++i) {
+    const std::string id = upserts[i].task_id();
+    size_t last = i;
+    for (size_t j = i + 1; j < upserts.size(); ++j) {
+      if (upserts[j].task_id() == id) last = j;
+    }
+    if (last == i) continue;
+    upserts[i] = upserts[last];  // a copy: the later entries are removed by id below
+    upserts.erase(std::remove_if(upserts.begin() + static_cast<ptrdiff_t>(i) + 1, upserts.end(),
+                                 [&](const auto& t) { return t.task_id() == id; }),
+                  upserts.end());
   }
   return decision;
 }
@@ -197,6 +253,7 @@ DirectoryDecision DecideSupervisorChange(const std::string& worker_id,
   if (new_supervisor_id.empty()) return decision;
   for (v1::OversightTask task : open_tasks) {
     if (task.worker_id() != worker_id) continue;
+    if (OwnerRuleOf(task) != policy::Owner::kSupervisor) continue;
     const bool unowned = task.owner_id().empty();
     const bool was_old_supervisors =
         !previous_supervisor_id.empty() && task.owner_id() == previous_supervisor_id;
@@ -204,7 +261,7 @@ DirectoryDecision DecideSupervisorChange(const std::string& worker_id,
     if (task.owner_id() == new_supervisor_id) continue;
     v1::TaskReassigned reassigned;
     *reassigned.mutable_meta() = events::DerivedMeta(
-        kService, cause.authority_id(), task.child_id(), cause.event_id(),
+        kServiceName, cause.authority_id(), task.child_id(), cause.event_id(),
         "reassigned:" + task.task_id(), events::FromTimestamp(cause.occurred_at()), now);
     reassigned.set_task_id(task.task_id());
     reassigned.set_child_id(task.child_id());

@@ -1,10 +1,15 @@
 #include "task_store.h"
 
 #include <algorithm>
+#include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "oversight/events/outbound.h"
 #include "oversight/pipeline/outbox_event.h"
+#include "oversight/redis/outbox.h"
+#include "oversight/workforce/v1/workforce_events.pb.h"
+#include "team_summary.h"
 
 namespace oversight::triggers {
 namespace {
@@ -18,6 +23,9 @@ std::string ChildKey(const std::string& a, const std::string& child) {
 std::string OpenKey(const std::string& a, const std::string& child) {
   return ChildKey(a, child) + ":open";
 }
+std::string ChildTasksKey(const std::string& a, const std::string& child) {
+  return ChildKey(a, child) + ":tasks";
+}
 std::string TaskKey(const std::string& a, const std::string& task) {
   return Tag(a) + "task:" + task;
 }
@@ -30,12 +38,14 @@ std::string OwnerKey(const std::string& a, const std::string& owner) {
 std::string TeamKey(const std::string& a, const std::string& team) {
   return Tag(a) + "team:" + team;
 }
+std::string TeamOpenKey(const std::string& a, const std::string& team) {
+  return TeamKey(a, team) + ":open";
+}
+std::string TeamDoneKey(const std::string& a, const std::string& team, bool on_time) {
+  return TeamKey(a, team) + (on_time ? ":done:on_time" : ":done:late");
+}
 std::string WorkerKey(const std::string& a, const std::string& worker) {
   return Tag(a) + "worker:" + worker;
-}
-
-bool IsOpen(const v1::OversightTask& task) {
-  return task.status() == v1::TASK_STATUS_REQUESTED || task.status() == v1::TASK_STATUS_IN_PROGRESS;
 }
 
 std::map<std::string, std::string> HashOf(const redis::Reply& reply) {
@@ -47,78 +57,212 @@ std::map<std::string, std::string> HashOf(const redis::Reply& reply) {
   return fields;
 }
 
+std::string Field(const std::map<std::string, std::string>& fields, const std::string& name) {
+  auto it = fields.find(name);
+  return it == fields.end() ? "" : it->second;
+}
+
+WorkerEntry WorkerFrom(const std::string& worker_id,
+                       const std::map<std::string, std::string>& fields) {
+  return WorkerEntry{worker_id, Field(fields, "supervisor_id"), Field(fields, "team_id"),
+                     Field(fields, "left") == "1"};
+}
+
+std::string Seconds(const google::protobuf::Timestamp& at) {
+  return std::to_string(at.seconds());
+}
+
+// Page tokens: "p<position>" in the index scanned.
+constexpr char kPageTokenPrefix = 'p';
+
 }  // namespace
+
+std::string NextVersion(const std::string& version) {
+  int64_t n = 0;
+  if (!version.empty() && !absl::SimpleAtoi(version, &n)) n = 0;
+  return std::to_string(n + 1);
+}
 
 absl::StatusOr<CaseContext> TaskStore::LoadContext(const std::string& authority,
                                                    const std::string& child_id) {
-  redis::Pipeline pipeline;
-  pipeline.Add({"HGETALL", ChildKey(authority, child_id)});
-  pipeline.Add({"SMEMBERS", OpenKey(authority, child_id)});
-  auto replies = connection_.Execute(pipeline, redis::Idempotency::kIdempotent);
-  if (!replies.ok()) return replies.status();
-  CaseContext context;
-  const auto fields = HashOf((*replies)[0]);
-  context.child.child_id = child_id;
-  if (auto it = fields.find("worker_id"); it != fields.end()) context.child.worker_id = it->second;
-  if (auto it = fields.find("team_id"); it != fields.end()) context.child.team_id = it->second;
-  if (auto it = fields.find("case_type"); it != fields.end()) context.child.case_type = it->second;
-  if (auto it = fields.find("risk"); it != fields.end()) context.child.risk = it->second;
-  if (auto it = fields.find("closed"); it != fields.end()) context.child.closed = it->second == "1";
+  auto contexts = LoadContexts(authority, {child_id});
+  if (!contexts.ok()) return contexts.status();
+  return std::move((*contexts)[child_id]);
+}
 
-  redis::Pipeline tasks;
-  for (const auto& id : (*replies)[1].elements())
-    tasks.Add({"GET", TaskKey(authority, id.str())});
-  auto task_replies = connection_.Execute(tasks, redis::Idempotency::kIdempotent);
-  if (!task_replies.ok()) return task_replies.status();
-  for (const auto& reply : *task_replies) {
+absl::StatusOr<std::map<std::string, CaseContext>> TaskStore::LoadContexts(
+    const std::string& authority, const std::vector<std::string>& child_ids) {
+  std::vector<std::string> children = child_ids;
+  std::sort(children.begin(), children.end());
+  children.erase(std::unique(children.begin(), children.end()), children.end());
+  redis::Pipeline reads;
+  for (const auto& child : children) {
+    reads.Add({"HGETALL", ChildKey(authority, child)});
+    reads.Add({"SMEMBERS", OpenKey(authority, child)});
+  }
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+
+  std::map<std::string, CaseContext> contexts;
+  std::vector<std::string> open_ids;
+  for (size_t i = 0; i < children.size(); ++i) {
+    const auto fields = HashOf((*replies)[2 * i]);
+    CaseContext& context = contexts[children[i]];
+    context.child.child_id = children[i];
+    context.child.worker_id = Field(fields, "worker_id");
+    context.child.team_id = Field(fields, "team_id");
+    context.child.case_type = Field(fields, "case_type");
+    context.child.risk = Field(fields, "risk");
+    context.child.closed = Field(fields, "closed") == "1";
+    // Children stored before "seen" existed were known by their case fields.
+    context.known = Field(fields, "seen") == "1" || fields.count("worker_id") > 0;
+    context.version = Field(fields, "version");
+    for (const auto& id : (*replies)[2 * i + 1].elements())
+      open_ids.push_back(id.str());
+  }
+  auto tasks = GetTasks(authority, open_ids);
+  if (!tasks.ok()) return tasks.status();
+  for (auto& [id, task] : *tasks) {
+    if (!task.has_value() || !IsOpen(*task)) continue;
+    auto it = contexts.find(task->child_id());
+    if (it != contexts.end()) it->second.open_tasks.push_back(*std::move(task));
+  }
+  for (auto& [child, context] : contexts) {
+    std::sort(context.open_tasks.begin(), context.open_tasks.end(),
+              [](const auto& a, const auto& b) { return a.task_id() < b.task_id(); });
+  }
+  return contexts;
+}
+
+absl::StatusOr<std::vector<bool>> TaskStore::AlreadyProcessed(
+    const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
+  redis::Pipeline reads;
+  for (const auto& [authority, event_id] : authority_and_event_ids) {
+    reads.Add({"EXISTS", redis::ProcessedKey(authority, kServiceName, event_id)});
+  }
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  std::vector<bool> processed;
+  for (const auto& reply : *replies)
+    processed.push_back(reply.is_integer() && reply.integer() == 1);
+  return processed;
+}
+
+absl::StatusOr<std::map<std::string, std::optional<v1::OversightTask>>> TaskStore::GetTasks(
+    const std::string& authority, const std::vector<std::string>& task_ids) {
+  redis::Pipeline reads;
+  for (const auto& id : task_ids)
+    reads.Add({"GET", TaskKey(authority, id)});
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  std::map<std::string, std::optional<v1::OversightTask>> tasks;
+  for (size_t i = 0; i < task_ids.size(); ++i) {
     v1::OversightTask task;
-    if (reply.is_string() && task.ParseFromString(reply.str()) && IsOpen(task)) {
-      context.open_tasks.push_back(std::move(task));
+    const auto& reply = (*replies)[i];
+    if (reply.is_string() && task.ParseFromString(reply.str())) {
+      tasks[task_ids[i]] = std::move(task);
+    } else {
+      tasks[task_ids[i]] = std::nullopt;
     }
   }
-  std::sort(context.open_tasks.begin(), context.open_tasks.end(),
-            [](const auto& a, const auto& b) { return a.task_id() < b.task_id(); });
-  return context;
+  return tasks;
+}
+
+absl::StatusOr<std::map<std::string, WorkerEntry>> TaskStore::GetWorkers(
+    const std::string& authority, const std::vector<std::string>& worker_ids) {
+  redis::Pipeline reads;
+  for (const auto& id : worker_ids)
+    reads.Add({"HGETALL", WorkerKey(authority, id)});
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  std::map<std::string, WorkerEntry> workers;
+  for (size_t i = 0; i < worker_ids.size(); ++i) {
+    if ((*replies)[i].elements().empty()) continue;
+    workers[worker_ids[i]] = WorkerFrom(worker_ids[i], HashOf((*replies)[i]));
+  }
+  return workers;
+}
+
+void TaskStore::BumpVersion(redis::ChangeSet& change, const std::string& authority,
+                            const std::string& child_id, const std::string& version) {
+  const std::string key = ChildKey(authority, child_id);
+  change.ExpectField(key, "version", version);
+  change.Write(key, {"HSET", key, "version", NextVersion(version)});
+}
+
+void TaskStore::WriteTask(redis::ChangeSet& change, const std::string& a,
+                          const v1::OversightTask& task, const v1::OversightTask* before) const {
+  // Only the indexes whose inputs changed are written (a linked or reassigned task keeps most).
+  const std::string& id = task.task_id();
+  const std::string due = Seconds(task.due_at());
+  const bool open = IsOpen(task);
+  const bool fresh = before == nullptr;
+  const bool due_changed = fresh || before->due_at().seconds() != task.due_at().seconds();
+  const bool open_changed = fresh || IsOpen(*before) != open;
+  const bool owner_changed = fresh || before->owner_id() != task.owner_id();
+  change.Write(TaskKey(a, id), {"SET", TaskKey(a, id), task.SerializeAsString()});
+  if (due_changed) {
+    change.Write(AllTasksKey(a), {"ZADD", AllTasksKey(a), due, id});
+    change.Write(ChildTasksKey(a, task.child_id()),
+                 {"ZADD", ChildTasksKey(a, task.child_id()), due, id});
+  }
+  if (open_changed) {
+    change.Write(OpenKey(a, task.child_id()),
+                 {open ? "SADD" : "SREM", OpenKey(a, task.child_id()), id});
+  }
+  if (!task.team_id().empty()) {
+    if (due_changed) {
+      change.Write(TeamKey(a, task.team_id()), {"ZADD", TeamKey(a, task.team_id()), due, id});
+    }
+    if (open && (open_changed || due_changed)) {
+      change.Write(TeamOpenKey(a, task.team_id()),
+                   {"ZADD", TeamOpenKey(a, task.team_id()), due, id});
+    } else if (!open && open_changed) {
+      change.Write(TeamOpenKey(a, task.team_id()), {"ZREM", TeamOpenKey(a, task.team_id()), id});
+    }
+    const bool completed_now =
+        task.status() == v1::TASK_STATUS_COMPLETED && (fresh || before->status() != task.status());
+    if (completed_now) {
+      const std::string key = TeamDoneKey(a, task.team_id(), task.completed_on_time());
+      change.Write(key, {"ZADD", key, Seconds(task.completed_at()), id});
+    }
+  }
+  if (!task.owner_id().empty() && (owner_changed || due_changed)) {
+    change.Write(OwnerKey(a, task.owner_id()), {"ZADD", OwnerKey(a, task.owner_id()), due, id});
+  }
+  if (!fresh && !before->owner_id().empty() && before->owner_id() != task.owner_id()) {
+    change.Write(OwnerKey(a, before->owner_id()), {"ZREM", OwnerKey(a, before->owner_id()), id});
+  }
 }
 
 absl::StatusOr<redis::ChangeSet> TaskStore::ToChange(const std::string& authority,
-                                                     const Decision& decision) const {
+                                                     const Decision& decision,
+                                                     const CaseContext& before) const {
   redis::ChangeSet change;
   const ChildCase& child = decision.child;
-  change.Write(ChildKey(authority, child.child_id),
-               {"HSET", ChildKey(authority, child.child_id), "worker_id", child.worker_id,
-                "team_id", child.team_id, "case_type", child.case_type, "risk", child.risk,
-                "closed", child.closed ? "1" : "0"});
-  if (!child.worker_id.empty()) {
-    const std::string children = WorkerKey(authority, child.worker_id) + ":children";
-    change.Write(children, {child.closed ? "SREM" : "SADD", children, child.child_id});
-  }
-  if (!decision.previous_worker_id.empty() && decision.previous_worker_id != child.worker_id) {
-    const std::string children = WorkerKey(authority, decision.previous_worker_id) + ":children";
-    change.Write(children, {"SREM", children, child.child_id});
+  BumpVersion(change, authority, child.child_id, before.version);
+  const ChildCase& was = before.child;
+  const bool case_changed = !before.known || child.worker_id != was.worker_id ||
+                            child.team_id != was.team_id || child.case_type != was.case_type ||
+                            child.risk != was.risk || child.closed != was.closed;
+  if (decision.case_event && case_changed) {
+    const std::string key = ChildKey(authority, child.child_id);
+    change.Write(key, {"HSET", key, "worker_id", child.worker_id, "team_id", child.team_id,
+                       "case_type", child.case_type, "risk", child.risk, "closed",
+                       child.closed ? "1" : "0", "seen", "1"});
+    if (!child.worker_id.empty()) {
+      const std::string children = WorkerKey(authority, child.worker_id) + ":children";
+      change.Write(children, {child.closed ? "SREM" : "SADD", children, child.child_id});
+    }
+    if (!decision.previous_worker_id.empty() && decision.previous_worker_id != child.worker_id) {
+      const std::string children = WorkerKey(authority, decision.previous_worker_id) + ":children";
+      change.Write(children, {"SREM", children, child.child_id});
+    }
   }
   for (const auto& task : decision.upserts) {
-    const std::string due = std::to_string(task.due_at().seconds());
-    change.Write(TaskKey(authority, task.task_id()),
-                 {"SET", TaskKey(authority, task.task_id()), task.SerializeAsString()});
-    change.Write(AllTasksKey(authority), {"ZADD", AllTasksKey(authority), due, task.task_id()});
-    if (!task.team_id().empty()) {
-      change.Write(TeamKey(authority, task.team_id()),
-                   {"ZADD", TeamKey(authority, task.team_id()), due, task.task_id()});
-    }
-    if (!task.owner_id().empty()) {
-      change.Write(OwnerKey(authority, task.owner_id()),
-                   {"ZADD", OwnerKey(authority, task.owner_id()), due, task.task_id()});
-    }
-    change.Write(
-        OpenKey(authority, task.child_id()),
-        {IsOpen(task) ? "SADD" : "SREM", OpenKey(authority, task.child_id()), task.task_id()});
-  }
-  for (const auto& reassigned : decision.reassigned) {
-    if (reassigned.previous_owner_id().empty()) continue;
-    change.Write(
-        OwnerKey(authority, reassigned.previous_owner_id()),
-        {"ZREM", OwnerKey(authority, reassigned.previous_owner_id()), reassigned.task_id()});
+    auto was = std::find_if(before.open_tasks.begin(), before.open_tasks.end(),
+                            [&](const auto& t) { return t.task_id() == task.task_id(); });
+    WriteTask(change, authority, task, was == before.open_tasks.end() ? nullptr : &*was);
   }
   for (const auto& event : decision.opened) {
     if (auto s = pipeline::EmitEvent(change, tasks_topic_, event.task().child_id(), event); !s.ok())
@@ -131,6 +275,37 @@ absl::StatusOr<redis::ChangeSet> TaskStore::ToChange(const std::string& authorit
   for (const auto& event : decision.cancelled) {
     if (auto s = pipeline::EmitEvent(change, tasks_topic_, event.child_id(), event); !s.ok())
       return s;
+  }
+  return change;
+}
+
+absl::StatusOr<redis::ChangeSet> TaskStore::CompletionChange(const std::string& authority,
+                                                             const v1::OversightTask& before,
+                                                             const CompletionDecision& decision,
+                                                             const std::string& version) const {
+  redis::ChangeSet change;
+  if (!decision.task.has_value() || !decision.completed.has_value()) return change;
+  BumpVersion(change, authority, before.child_id(), version);
+  WriteTask(change, authority, *decision.task, &before);
+  if (auto s = pipeline::EmitEvent(change, tasks_topic_, before.child_id(), *decision.completed);
+      !s.ok()) {
+    return s;
+  }
+  return change;
+}
+
+absl::StatusOr<redis::ChangeSet> TaskStore::ReassignmentChange(const std::string& authority,
+                                                               const v1::OversightTask& before,
+                                                               const Reassignment& reassignment,
+                                                               const std::string& version) const {
+  redis::ChangeSet change;
+  if (!reassignment.changed) return change;
+  BumpVersion(change, authority, before.child_id(), version);
+  WriteTask(change, authority, reassignment.task, &before);
+  if (auto s =
+          pipeline::EmitEvent(change, tasks_topic_, before.child_id(), reassignment.reassigned);
+      !s.ok()) {
+    return s;
   }
   return change;
 }
@@ -169,27 +344,28 @@ absl::StatusOr<redis::ChangeSet> TaskStore::DirectoryChange(const std::string& a
   auto children = connection_.Command({"SMEMBERS", WorkerKey(authority, worker_id) + ":children"},
                                       redis::Idempotency::kIdempotent);
   if (!children.ok()) return children.status();
+  std::vector<std::string> child_ids;
+  for (const auto& child : children->elements())
+    child_ids.push_back(child.str());
+  auto contexts = LoadContexts(authority, child_ids);
+  if (!contexts.ok()) return contexts.status();
   std::vector<v1::OversightTask> open;
-  for (const auto& child : children->elements()) {
-    auto context = LoadContext(authority, child.str());
-    if (!context.ok()) return context.status();
-    open.insert(open.end(), context->open_tasks.begin(), context->open_tasks.end());
+  for (const auto& [child, context] : *contexts) {
+    open.insert(open.end(), context.open_tasks.begin(), context.open_tasks.end());
   }
   DirectoryDecision decision = DecideSupervisorChange(worker_id, known ? before.supervisor_id : "",
                                                       new_supervisor, open, meta, now);
+  std::set<std::string> bumped;
   for (const auto& task : decision.upserts) {
-    const std::string due = std::to_string(task.due_at().seconds());
-    change.Write(TaskKey(authority, task.task_id()),
-                 {"SET", TaskKey(authority, task.task_id()), task.SerializeAsString()});
-    change.Write(OwnerKey(authority, task.owner_id()),
-                 {"ZADD", OwnerKey(authority, task.owner_id()), due, task.task_id()});
+    const CaseContext& context = contexts->at(task.child_id());
+    if (bumped.insert(task.child_id()).second) {
+      BumpVersion(change, authority, task.child_id(), context.version);
+    }
+    auto was = std::find_if(context.open_tasks.begin(), context.open_tasks.end(),
+                            [&](const auto& t) { return t.task_id() == task.task_id(); });
+    WriteTask(change, authority, task, was == context.open_tasks.end() ? nullptr : &*was);
   }
   for (const auto& reassigned : decision.reassigned) {
-    if (!reassigned.previous_owner_id().empty()) {
-      change.Write(
-          OwnerKey(authority, reassigned.previous_owner_id()),
-          {"ZREM", OwnerKey(authority, reassigned.previous_owner_id()), reassigned.task_id()});
-    }
     if (auto s = pipeline::EmitEvent(change, tasks_topic_, reassigned.child_id(), reassigned);
         !s.ok()) {
       return s;
@@ -200,76 +376,121 @@ absl::StatusOr<redis::ChangeSet> TaskStore::DirectoryChange(const std::string& a
 
 absl::StatusOr<v1::OversightTask> TaskStore::GetTask(const std::string& authority,
                                                      const std::string& task_id) {
-  auto reply =
-      connection_.Command({"GET", TaskKey(authority, task_id)}, redis::Idempotency::kIdempotent);
-  if (!reply.ok()) return reply.status();
-  v1::OversightTask task;
-  if (!reply->is_string() || !task.ParseFromString(reply->str())) {
+  auto tasks = GetTasks(authority, {task_id});
+  if (!tasks.ok()) return tasks.status();
+  auto& task = (*tasks)[task_id];
+  if (!task.has_value()) {
     return absl::NotFoundError(absl::StrCat("no task ", task_id, " in authority ", authority));
   }
-  return task;
+  return *std::move(task);
 }
 
 absl::StatusOr<v1::ListTasksResponse> TaskStore::ListTasks(const v1::ListTasksRequest& request) {
   const std::string& a = request.authority_id();
-  std::vector<std::string> ids;
-  if (!request.child_id().empty()) {
-    // Every task of a child: the open set only holds open ones, so scan the authority index.
-    auto reply =
-        connection_.Command({"ZRANGE", AllTasksKey(a), "0", "-1"}, redis::Idempotency::kIdempotent);
-    if (!reply.ok()) return reply.status();
-    for (const auto& id : reply->elements())
-      ids.push_back(id.str());
-  } else {
-    const std::string index = !request.owner_id().empty()  ? OwnerKey(a, request.owner_id())
-                              : !request.team_id().empty() ? TeamKey(a, request.team_id())
-                                                           : AllTasksKey(a);
-    auto reply = connection_.Command({"ZRANGE", index, "0", "-1"}, redis::Idempotency::kIdempotent);
-    if (!reply.ok()) return reply.status();
-    for (const auto& id : reply->elements())
-      ids.push_back(id.str());
+  const std::string index = !request.child_id().empty()   ? ChildTasksKey(a, request.child_id())
+                            : !request.owner_id().empty() ? OwnerKey(a, request.owner_id())
+                            : !request.team_id().empty()  ? TeamKey(a, request.team_id())
+                                                          : AllTasksKey(a);
+  int64_t position = 0;
+  const std::string& token = request.page().page_token();
+  if (!token.empty() && (token[0] != kPageTokenPrefix ||
+                         !absl::SimpleAtoi(token.substr(1), &position) || position < 0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page.page_token \"", token,
+                     "\" is not a token from a previous ListTasks answer (leave it empty for "
+                     "the first page)"));
   }
   const int page_size =
       request.page().page_size() <= 0 ? 50 : std::min(request.page().page_size(), 500);
-  size_t offset = 0;
-  if (!request.page().page_token().empty()) {
-    offset = std::strtoull(request.page().page_token().c_str(), nullptr, 10);
-  }
+  constexpr int64_t kChunk = 200;  // ids read (and tasks fetched) per round trip
+
   v1::ListTasksResponse response;
-  size_t matched = 0;
-  for (const auto& id : ids) {
-    auto task = GetTask(a, id);
-    if (!task.ok()) {
-      if (absl::IsNotFound(task.status())) continue;
-      return task.status();
+  while (response.tasks_size() < page_size) {
+    auto ids = connection_.Command(
+        {"ZRANGE", index, std::to_string(position), std::to_string(position + kChunk - 1)},
+        redis::Idempotency::kIdempotent);
+    if (!ids.ok()) return ids.status();
+    if (ids->elements().empty()) return response;  // the index is exhausted: no next page
+    std::vector<std::string> chunk;
+    for (const auto& id : ids->elements())
+      chunk.push_back(id.str());
+    auto tasks = GetTasks(a, chunk);
+    if (!tasks.ok()) return tasks.status();
+    for (const auto& id : chunk) {
+      ++position;
+      const auto& task = (*tasks)[id];
+      if (!task.has_value()) continue;
+      if (!request.owner_id().empty() && task->owner_id() != request.owner_id()) continue;
+      if (!request.team_id().empty() && task->team_id() != request.team_id()) continue;
+      if (!request.child_id().empty() && task->child_id() != request.child_id()) continue;
+      if (request.status() != v1::TASK_STATUS_UNSPECIFIED && task->status() != request.status()) {
+        continue;
+      }
+      if (!request.trigger_id().empty() && task->trigger_id() != request.trigger_id()) continue;
+      *response.add_tasks() = *task;
+      if (response.tasks_size() == page_size) break;
     }
-    if (!request.owner_id().empty() && task->owner_id() != request.owner_id()) continue;
-    if (!request.team_id().empty() && task->team_id() != request.team_id()) continue;
-    if (!request.child_id().empty() && task->child_id() != request.child_id()) continue;
-    if (request.status() != v1::TASK_STATUS_UNSPECIFIED && task->status() != request.status()) {
-      continue;
+    if (response.tasks_size() < page_size && static_cast<int64_t>(chunk.size()) < kChunk) {
+      return response;  // the index ended within this chunk: no next page
     }
-    if (!request.trigger_id().empty() && task->trigger_id() != request.trigger_id()) continue;
-    if (matched++ < offset) continue;
-    if (response.tasks_size() == page_size) {
-      response.mutable_page()->set_next_page_token(std::to_string(offset + page_size));
-      break;
-    }
-    *response.add_tasks() = *std::move(task);
+  }
+  // A full page: there may be more from `position` on.
+  auto remaining = connection_.Command({"ZCARD", index}, redis::Idempotency::kIdempotent);
+  if (!remaining.ok()) return remaining.status();
+  if (remaining->integer() > position) {
+    response.mutable_page()->set_next_page_token(absl::StrCat("p", position));
   }
   return response;
 }
 
+absl::StatusOr<v1::TeamSummary> TaskStore::TeamSummary(const std::string& authority,
+                                                       const std::string& team_id, absl::Time now,
+                                                       const absl::TimeZone& zone) {
+  const Month month = MonthContaining(now, zone);
+  const std::string start = std::to_string(absl::ToUnixSeconds(month.start));
+  const std::string end = "(" + std::to_string(absl::ToUnixSeconds(month.end));
+  redis::Pipeline reads;
+  reads.Add({"ZCARD", TeamOpenKey(authority, team_id)});
+  // Overdue: due before now (due_at is the last second of the due day).
+  reads.Add({"ZCOUNT", TeamOpenKey(authority, team_id), "-inf",
+             "(" + std::to_string(absl::ToUnixSeconds(now))});
+  reads.Add({"ZCOUNT", TeamDoneKey(authority, team_id, true), start, end});
+  reads.Add({"ZCOUNT", TeamDoneKey(authority, team_id, false), start, end});
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  v1::TeamSummary summary;
+  summary.set_open(static_cast<int32_t>((*replies)[0].integer()));
+  summary.set_overdue(static_cast<int32_t>((*replies)[1].integer()));
+  summary.set_completed_on_time_this_month(static_cast<int32_t>((*replies)[2].integer()));
+  summary.set_completed_late_this_month(static_cast<int32_t>((*replies)[3].integer()));
+  return summary;
+}
+
 bool RedisDirectory::Find(const std::string& worker_id, WorkerEntry& out) const {
+  auto cached = cache_.find(worker_id);
+  if (cached != cache_.end()) {
+    if (!cached->second.has_value()) return false;
+    out = *cached->second;
+    return true;
+  }
   auto reply = connection_.Command({"HGETALL", WorkerKey(authority_, worker_id)},
                                    redis::Idempotency::kIdempotent);
-  if (!reply.ok() || reply->elements().empty()) return false;
-  const auto fields = HashOf(*reply);
-  out.worker_id = worker_id;
-  out.supervisor_id = fields.count("supervisor_id") ? fields.at("supervisor_id") : "";
-  out.team_id = fields.count("team_id") ? fields.at("team_id") : "";
-  out.left = fields.count("left") && fields.at("left") == "1";
+  if (!reply.ok()) return false;  // not cached: asked again next time
+  if (reply->elements().empty()) {
+    cache_[worker_id] = std::nullopt;
+    return false;
+  }
+  out = WorkerFrom(worker_id, HashOf(*reply));
+  cache_[worker_id] = out;
   return true;
+}
+
+void RedisDirectory::Seed(const std::map<std::string, WorkerEntry>& entries,
+                          const std::vector<std::string>& looked_up) {
+  for (const auto& id : looked_up) {
+    auto it = entries.find(id);
+    cache_[id] = it == entries.end() ? std::nullopt : std::optional<WorkerEntry>(it->second);
+  }
 }
 
 }  // namespace oversight::triggers

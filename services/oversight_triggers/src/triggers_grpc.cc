@@ -4,6 +4,7 @@
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/kafka/event_record.h"
 #include "oversight/runtime/grpc_status.h"
+#include "task_reassignment.h"
 #include "task_store.h"
 
 namespace oversight::triggers {
@@ -23,10 +24,9 @@ const google::protobuf::Message* Inner(const cases::v1::CaseEvent& wrapper) {
 
 }  // namespace
 
-grpc::Status TriggersGrpcService::Authorize(grpc::ServerContext* context,
-                                            const std::string& authority_id) const {
-  return runtime::ToGrpcStatus(
-      authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id).status());
+absl::StatusOr<runtime::Principal> TriggersGrpcService::Authorize(
+    grpc::ServerContext* context, const std::string& authority_id) const {
+  return authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id);
 }
 
 grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,
@@ -37,7 +37,9 @@ grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,
   const auto* meta_field = event->GetDescriptor()->FindFieldByName("meta");
   const auto& meta = dynamic_cast<const common::v1::EventMeta&>(
       event->GetReflection()->GetMessage(*event, meta_field));
-  if (auto status = Authorize(context, meta.authority_id()); !status.ok()) return status;
+  if (auto caller = Authorize(context, meta.authority_id()); !caller.ok()) {
+    return runtime::ToGrpcStatus(caller.status());
+  }
   if (meta.event_id().empty()) return Invalid("event.meta.event_id is required");
   if (!meta.has_occurred_at()) return Invalid("event.meta.occurred_at is required");
   const auto* child_field = event->GetDescriptor()->FindFieldByName("child_id");
@@ -64,8 +66,14 @@ grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,
 grpc::Status TriggersGrpcService::ListTasks(grpc::ServerContext* context,
                                             const v1::ListTasksRequest* request,
                                             v1::ListTasksResponse* response) {
-  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (auto caller = Authorize(context, request->authority_id()); !caller.ok()) {
+    return runtime::ToGrpcStatus(caller.status());
+  }
   if (request->page().page_size() < 0) return Invalid("page.page_size must not be negative");
+  if (!v1::TaskStatus_IsValid(request->status())) {
+    return Invalid("status: " + std::to_string(request->status()) +
+                   " is not a TaskStatus (TASK_STATUS_REQUESTED ... TASK_STATUS_CANCELLED)");
+  }
   auto lease = pool_.Acquire();
   TaskStore store(*lease, tasks_topic_);
   auto tasks = store.ListTasks(*request);
@@ -77,13 +85,77 @@ grpc::Status TriggersGrpcService::ListTasks(grpc::ServerContext* context,
 grpc::Status TriggersGrpcService::GetTask(grpc::ServerContext* context,
                                           const v1::GetTaskRequest* request,
                                           v1::OversightTask* response) {
-  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (auto caller = Authorize(context, request->authority_id()); !caller.ok()) {
+    return runtime::ToGrpcStatus(caller.status());
+  }
   if (request->task_id().empty()) return Invalid("task_id is required");
   auto lease = pool_.Acquire();
   TaskStore store(*lease, tasks_topic_);
   auto task = store.GetTask(request->authority_id(), request->task_id());
   if (!task.ok()) return runtime::ToGrpcStatus(task.status());
   *response = *std::move(task);
+  return grpc::Status::OK;
+}
+
+grpc::Status TriggersGrpcService::ReassignTask(grpc::ServerContext* context,
+                                               const v1::ReassignTaskRequest* request,
+                                               v1::OversightTask* response) {
+  auto caller = Authorize(context, request->authority_id());
+  if (!caller.ok()) return runtime::ToGrpcStatus(caller.status());
+  if (request->task_id().empty()) return Invalid("task_id is required");
+  if (request->owner_id().empty()) return Invalid("owner_id is required (the new owner)");
+  if (request->owner_id().size() > 256 || request->reason().size() > 2000) {
+    return Invalid("owner_id is at most 256 characters and reason at most 2000");
+  }
+  const std::string& authority = request->authority_id();
+  auto lease = pool_.Acquire();
+  TaskStore store(*lease, tasks_topic_);
+  // Optimistic: read, decide, store guarded by the child's version; a concurrent change (the
+  // consumer completing the task, another reassignment) makes the store ABORTED: read again.
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto task = store.GetTask(authority, request->task_id());
+    if (!task.ok()) return runtime::ToGrpcStatus(task.status());
+    auto child = store.LoadContext(authority, task->child_id());
+    if (!child.ok()) return runtime::ToGrpcStatus(child.status());
+    RedisDirectory directory(*lease, authority);
+    if (auto allowed = MayReassign(*caller, *task, directory); !allowed.ok()) {
+      return runtime::ToGrpcStatus(allowed);
+    }
+    auto decided = DecideReassignment(*task, request->owner_id(), request->reason(), *caller,
+                                      directory, child->version, clock_.Now());
+    if (!decided.ok()) return runtime::ToGrpcStatus(decided.status());
+    if (!decided->changed) {
+      *response = *std::move(task);
+      return grpc::Status::OK;
+    }
+    auto change = store.ReassignmentChange(authority, *task, *decided, child->version);
+    if (!change.ok()) return runtime::ToGrpcStatus(change.status());
+    auto applied =
+        change->Apply(*lease, authority, kServiceName, decided->reassigned.meta().event_id());
+    if (absl::IsAborted(applied.status())) continue;
+    if (!applied.ok()) return runtime::ToGrpcStatus(applied.status());
+    *response = decided->task;
+    return grpc::Status::OK;
+  }
+  return grpc::Status(grpc::StatusCode::ABORTED,
+                      "the task kept changing while it was being reassigned; try again");
+}
+
+grpc::Status TriggersGrpcService::GetTeamSummary(grpc::ServerContext* context,
+                                                 const v1::TeamSummaryRequest* request,
+                                                 v1::TeamSummary* response) {
+  if (auto caller = Authorize(context, request->authority_id()); !caller.ok()) {
+    return runtime::ToGrpcStatus(caller.status());
+  }
+  if (request->team_id().empty()) return Invalid("team_id is required");
+  const auto* authority = authorities_.Find(request->authority_id());
+  auto lease = pool_.Acquire();
+  TaskStore store(*lease, tasks_topic_);
+  auto summary = store.TeamSummary(request->authority_id(), request->team_id(), clock_.Now(),
+                                   authority->calendar->zone());
+  if (!summary.ok()) return runtime::ToGrpcStatus(summary.status());
+  *response = *std::move(summary);
   return grpc::Status::OK;
 }
 

@@ -27,11 +27,22 @@ inline constexpr std::string_view kReasonUnknownAuthority = "unknown_authority";
 inline constexpr std::string_view kReasonContractViolation = "contract_violation";
 // A record that passed the checks but whose processing hit a broken invariant (services).
 inline constexpr std::string_view kReasonProcessingFailed = "processing_failed";
+inline constexpr std::string_view kReasonPayloadTooLarge = "payload_too_large";
+// Used by services that keep per-subject state (oversight-triggers: an event for a child it has
+// never heard of that cannot open a case, see its README).
+inline constexpr std::string_view kReasonUnknownChild = "unknown_child";
 
 // Every reason above, for the consumers' zero-initialised dead-letter counters.
 inline constexpr std::string_view kDeadLetterReasons[] = {
-    kReasonBadHeaders,       kReasonUnknownType,       kReasonUndecodable,     kReasonMissingField,
-    kReasonUnknownAuthority, kReasonContractViolation, kReasonProcessingFailed};
+    kReasonBadHeaders,       kReasonUnknownType,      kReasonUndecodable,
+    kReasonMissingField,     kReasonUnknownAuthority, kReasonContractViolation,
+    kReasonProcessingFailed, kReasonPayloadTooLarge,  kReasonUnknownChild};
+
+// Size limits a consumer puts on what it accepts (0: no limit).
+struct InboundLimits {
+  size_t max_payload_bytes = 0;  // the record's value; bigger is payload_too_large
+  size_t max_id_length = 0;      // meta.event_id and meta.subject; longer is contract_violation
+};
 
 // A consumed event that passed the contract checks.
 struct InboundEvent {
@@ -59,6 +70,11 @@ using AuthorityFilter = std::function<bool(std::string_view authority_id)>;
 std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage& record,
                                                    std::string_view type_prefix,
                                                    const AuthorityFilter& served);
+// The same, refusing records beyond `limits` first (the payload size before decoding it).
+std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage& record,
+                                                   std::string_view type_prefix,
+                                                   const AuthorityFilter& served,
+                                                   const InboundLimits& limits);
 
 // The consumer outcome for a rejection: a dead letter with its reason and detail.
 kafka::HandlerOutcome ToOutcome(const Rejection& rejection);

@@ -65,6 +65,16 @@ struct HandlerOutcome {
 // partition. An exception thrown from it is treated as RetryLater.
 using MessageHandler = std::function<HandlerOutcome(const ConsumedMessage&)>;
 
+// Called on the thread that runs Consumer::RunBatches with the records polled together (at most
+// ConsumerConfig::max_batch; in offset order per partition, partitions interleaved as they
+// arrived). Returns one outcome per record, in the same order; a missing outcome (a shorter
+// vector) or an exception counts as RetryLater. After a RetryLater for a record, the later
+// records of its partition in this batch are delivered again whatever their outcomes say, so
+// a handler must not apply them (or must apply them idempotently and in order on redelivery):
+// the simplest handler returns RetryLater for everything after its first failure.
+using BatchHandler =
+    std::function<std::vector<HandlerOutcome>(const std::vector<ConsumedMessage>&)>;
+
 // Headers added to a dead-lettered record (beside the original key, value and headers).
 inline constexpr std::string_view kDlqReasonHeader = "dlq_reason";
 inline constexpr std::string_view kDlqDetailHeader = "dlq_detail";
@@ -96,6 +106,9 @@ struct ConsumerConfig {
   std::vector<std::string> dead_letter_reasons;
   // How often librdkafka reports statistics (the lag gauge); zero disables them.
   absl::Duration statistics_interval = absl::Seconds(5);
+  // RunBatches: at most this many records per handler call. The batch holds what the first
+  // poll returned plus whatever else librdkafka has already fetched; it never waits to fill.
+  int max_batch = 500;
   // Errors the loop survives (broker down, unknown topic ...). Default: a line on stderr.
   std::function<void(const absl::Status&)> on_error;
 };
@@ -134,6 +147,13 @@ class Consumer {
   // error; FAILED_PRECONDITION if called again after it returned.
   absl::Status Run(const MessageHandler& handler, std::stop_token stop);
 
+  // Like Run, with many records per handler call (the throughput path: a handler can read and
+  // write the state of a whole batch in a few Redis round trips). Per record, in batch order:
+  // Processed and DeadLetter as in Run; RetryLater seeks its partition back to that record and
+  // skips the partition's later records of the batch (delivered again), then the consumer backs
+  // off before the next poll. Offsets are stored once per batch. Returns as Run does.
+  absl::Status RunBatches(const BatchHandler& handler, std::stop_token stop);
+
   // The partitions currently assigned to this member, as "topic/partition" (for tests and
   // logs).
   std::vector<std::string> Assignment() const;
@@ -141,6 +161,11 @@ class Consumer {
  private:
   Consumer(ConsumerConfig config, std::unique_ptr<Producer> owned_producer);
   HandlerOutcome CallHandler(const MessageHandler& handler, const ConsumedMessage& message);
+  std::vector<HandlerOutcome> CallBatchHandler(const BatchHandler& handler,
+                                               const std::vector<ConsumedMessage>& batch);
+  // Polls once; returns the record, or nullopt (nothing within `timeout_ms`, or an error that
+  // was reported). A fatal client error sets `fatal`.
+  std::optional<ConsumedMessage> PollRecord(int timeout_ms, absl::Status& fatal);
   absl::Status PublishDeadLetter(const ConsumedMessage& message, const HandlerOutcome& outcome);
   void StoreOffset(const ConsumedMessage& message);
   void SeekBack(const ConsumedMessage& message);

@@ -9,6 +9,7 @@
 //   kafka.create_topics        default true: create missing topics with the admin API
 //   kafka.topic_partitions     default 6, for topics it creates
 //   kafka.replication_factor   default 1
+//   kafka.max_batch            default 500: records per handler call (ConsumeBatches)
 //   topics.<name>              topic name overrides, e.g. topics.case_events
 //   redis.*                    see redis::ConnectionOptionsFromConfig (default 127.0.0.1:6379)
 //   outbox.*                   see redis::OutboxRelayOptionsFromConfig
@@ -31,6 +32,8 @@ namespace oversight::pipeline {
 
 // Builds a consumer's handler once its worker thread has a Redis connection of its own.
 using HandlerFactory = std::function<kafka::MessageHandler(redis::Connection& connection)>;
+// The same for a handler of whole batches (kafka::Consumer::RunBatches).
+using BatchHandlerFactory = std::function<kafka::BatchHandler(redis::Connection& connection)>;
 
 // Owned by main; must outlive host.Run(). Not thread-safe while being set up (main thread);
 // producer() and redis_pool() are thread-safe afterwards.
@@ -65,9 +68,17 @@ class EventPipeline {
   // finishes the record in hand, commits and leaves the group.
   void Consume(std::string worker_name, std::vector<std::string> topics, HandlerFactory factory);
 
+  // Like Consume, handing the handler up to `kafka.max_batch` records (default 500) at a time.
+  void ConsumeBatches(std::string worker_name, std::vector<std::string> topics,
+                      BatchHandlerFactory factory);
+
   // Adds a worker relaying this service's outbox streams (every authority) to Kafka; a record
-  // is deleted from its stream only after the broker acknowledged it.
+  // is deleted from its stream only after the broker acknowledged it. Each pass produces up to
+  // `outbox.batch_size` records of a stream at once and waits for all their acknowledgements.
   void RelayOutbox();
+  // The same for the outboxes of these authorities, known from the start (the relay still looks
+  // for others, but only once a minute: a discovery SCANs the whole keyspace).
+  void RelayOutbox(std::vector<std::string> authority_ids);
 
  private:
   runtime::ServiceHost& host_;
@@ -83,6 +94,12 @@ class EventPipeline {
   mutable std::vector<std::string> topics_;
   mutable std::map<std::string, std::map<std::string, std::string>> topic_configs_;
   std::string dead_letter_topic_;
+  int max_batch_ = 500;
+
+  // Adds the consumer worker; `run` runs the consumer with its handler until stopped.
+  using RunConsumer =
+      std::function<absl::Status(kafka::Consumer&, redis::Connection&, std::stop_token)>;
+  void AddConsumer(std::string worker_name, std::vector<std::string> topics, RunConsumer run);
 };
 
 // The Kafka client settings of a service's configuration (kafka.bootstrap_servers, required;

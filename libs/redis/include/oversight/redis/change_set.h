@@ -27,12 +27,11 @@ class ChangeSet {
   // Queues one write command, e.g. {"HSET", key, "field", "value"}; `key` is declared too.
   ChangeSet& Write(std::string key, std::vector<std::string> command);
 
-  // Makes the whole change conditional (optimistic concurrency): it applies only if field
-  // `field` of the hash at `key` still holds `expected` when the script runs ("" = the field or
-  // the key is absent). Otherwise nothing is written, the event is not marked processed and
-  // Apply returns ABORTED naming the key: the caller reloads what it read and decides again.
-  // The usual pattern: keep a version counter field in each record hash, read it with the
-  // record, ExpectField it here and HINCRBY it in the same change. `key` is declared too.
+  // Guards the change: it applies only if field `field` of hash `key` still holds `expected`
+  // (a missing key or field reads as ""), checked before any write. A change whose guard fails
+  // writes nothing, emits nothing, does not mark its event processed and returns ABORTED
+  // (retry with a fresh read). For optimistic concurrency: read a version field, decide, write
+  // the next version guarded by the one read. `key` is declared like Write's.
   ChangeSet& ExpectField(std::string key, std::string field, std::string expected);
 
   // Queues a record for the outbox (published by the relay once the change is durable).
@@ -41,10 +40,11 @@ class ChangeSet {
   // Queues a null-value record (a compaction tombstone, OutboxRecord::tombstone) for `key`.
   ChangeSet& EmitTombstone(std::string topic, std::string key);
 
+  // True when there is nothing to write or emit (guards alone do not count).
   bool empty() const { return commands_.empty() && emits_.empty(); }
   size_t command_count() const { return commands_.size(); }
   size_t emit_count() const { return emits_.size(); }
-  size_t expectation_count() const { return expectations_.size(); }
+  size_t guard_count() const { return guards_.size(); }
 
   // Applies the change for `authority` and `service`: if `event_id` (non-empty) was already
   // processed nothing runs and the result says duplicate; if an ExpectField no longer holds
@@ -58,19 +58,42 @@ class ChangeSet {
   absl::StatusOr<OutboxResult> Apply(Connection& connection, std::string_view authority,
                                      std::string_view service, std::string_view event_id) const;
 
+  // One change of ApplyAll and the inbound event it is for.
+  struct Application {
+    const ChangeSet* change = nullptr;  // not owned
+    std::string authority;
+    std::string service;
+    std::string event_id;
+  };
+
+  // Applies many changes in order, each as Apply would and with its own result, in one script
+  // run per (authority, service) run of up to 128 changes (the throughput path: one run for a
+  // batch of inbound events instead of one per event). A change whose guard fails is ABORTED,
+  // one whose command fails stops there (its earlier commands applied, as with Apply) and gets
+  // INTERNAL with the server's error; neither stops the next change, so guard a change that
+  // depends on an earlier one (ExpectField on a version the earlier one writes). A change with a
+  // key lacking the authority's tag is INVALID_ARGUMENT and not sent. A transport failure fails
+  // the changes of that run with it; a run is re-sent after a broken link only if all its
+  // changes have event ids (then re-sending is idempotent).
+  static std::vector<absl::StatusOr<OutboxResult>> ApplyAll(
+      Connection& connection, const std::vector<Application>& changes);
+
  private:
   void Declare(const std::string& key);
 
-  struct Expectation {
-    std::string key, field, expected;
-  };
   struct Emit_ {
     std::string topic, key, value;
     std::vector<std::pair<std::string, std::string>> headers;
     bool tombstone = false;
   };
+  struct Guard {
+    std::string key, field, expected;
+  };
+  // The script's args for this change (see kApplyBody and kApplyAllLua in change_set.cc).
+  std::vector<std::string> ScriptArgs() const;
+
   std::vector<std::string> keys_;
-  std::vector<Expectation> expectations_;
+  std::vector<Guard> guards_;
   std::vector<std::vector<std::string>> commands_;
   std::vector<Emit_> emits_;
 };

@@ -22,6 +22,13 @@ namespace oversight::redis {
 // The service layer adapts its Kafka producer to this; this library does not know Kafka.
 using OutboxPublishFn = std::function<absl::Status(const OutboxRecord&)>;
 
+// Publishes several records at once (in stream order) and returns once each of them was
+// confirmed or failed: one status per record, in the same order. A shorter result means the
+// records past its end were not attempted. The throughput path: produce them all, then wait
+// for all the acknowledgements (one broker round trip for the batch instead of one per record).
+using OutboxBatchPublishFn =
+    std::function<std::vector<absl::Status>(const std::vector<OutboxRecord>&)>;
+
 // Hooks for metrics (oversight_outbox_pending, oversight_outbox_relayed_total, ...). Called on
 // the relay's thread; the defaults do nothing.
 class OutboxRelayObserver {
@@ -52,7 +59,7 @@ struct OutboxRelayOptions {
   // relay may take over and publish the same entry again.
   absl::Duration lease_ttl = absl::Seconds(15);
   // Entries read per stream per pass.
-  int batch_size = 100;
+  int batch_size = 500;
   // Wait between passes that found nothing to do.
   absl::Duration poll_interval = absl::Milliseconds(100);
   // Wait after a failed pass, doubling up to the maximum; reset by a clean pass.
@@ -64,14 +71,17 @@ struct OutboxRelayOptions {
 std::string DeadLetterKey(std::string_view outbox_key);
 
 // Moves outbox records to the broker: for each stream whose lease it holds, reads the oldest
-// entries in order, hands each to `publish`, and XDELs it only after `publish` returned OK. A
-// failed publish stops that stream for this pass (so order is kept) and the entry is retried
-// after a backoff. Delivery is at least once: a crash between the broker's ack and XDEL
-// publishes that record again, so consumers de-duplicate by event id (as the outbox scripts do).
-// A malformed entry (written by something other than OutboxScript) is moved to
-// DeadLetterKey(outbox_key) and reported through OnPublishFailed, so it never blocks the stream.
-// Several relays (replicas) may run against the same streams: the lease keeps one publisher per
-// stream at a time.
+// entries in order (up to batch_size), hands them to `publish` (one at a time with an
+// OutboxPublishFn, all at once with an OutboxBatchPublishFn) and XDELs an entry only after its
+// publish returned OK. Only the leading run of successes is deleted (one XDEL for the batch): a
+// failed publish stops that stream for this pass, and that entry and every one after it stay
+// and are published again, in order, after a backoff (records after the failure that were
+// delivered anyway are then delivered twice, which at-least-once allows). Delivery is at least
+// once: a crash between the broker's ack and XDEL publishes that record again, so consumers
+// de-duplicate by event id (as the outbox scripts do). A malformed entry (written by something
+// other than OutboxScript) is moved to DeadLetterKey(outbox_key) and reported through
+// OnPublishFailed, so it never blocks the stream. Several relays (replicas) may run against the
+// same streams: the lease keeps one publisher per stream at a time.
 //
 // Owns its Connection. Not thread-safe: call Run() (or RelayOnce()) from one thread; the
 // counters may be read from any thread.
@@ -79,6 +89,9 @@ class OutboxRelay {
  public:
   OutboxRelay(ConnectionOptions connection, OutboxRelayOptions options, OutboxPublishFn publish,
               OutboxRelayObserver* observer = nullptr);
+  // Publishes each pass's entries of a stream as one batch.
+  OutboxRelay(ConnectionOptions connection, OutboxRelayOptions options,
+              OutboxBatchPublishFn publish_batch, OutboxRelayObserver* observer = nullptr);
   ~OutboxRelay();
   OutboxRelay(const OutboxRelay&) = delete;
   OutboxRelay& operator=(const OutboxRelay&) = delete;
@@ -103,11 +116,16 @@ class OutboxRelay {
   // Returns true if this relay holds (took or renewed) the lease of `outbox_key`.
   absl::StatusOr<bool> AcquireLease(const std::string& outbox_key);
   absl::StatusOr<int64_t> RelayStream(const std::string& outbox_key);
+  // Publishes `records` as one group and deletes the leading run of successes. Returns how many
+  // were deleted, or the first publish failure (after deleting those before it).
+  absl::StatusOr<int64_t> PublishGroup(const std::string& outbox_key,
+                                       const std::vector<OutboxRecord>& records);
   absl::Status Discover();
 
   Connection connection_;
   OutboxRelayOptions options_;
-  OutboxPublishFn publish_;
+  OutboxBatchPublishFn publish_batch_;
+  size_t group_size_;  // records per publish call: 1 for an OutboxPublishFn, else batch_size
   OutboxRelayObserver* observer_;
   OutboxRelayObserver default_observer_;
   Script acquire_script_;

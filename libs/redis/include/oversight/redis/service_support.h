@@ -26,7 +26,7 @@ namespace oversight::redis {
 ConnectionOptions ConnectionOptionsFromConfig(const runtime::Config& config,
                                               std::string_view prefix = "redis");
 
-// Reads outbox.lease_ttl (15s), outbox.batch_size (100), outbox.poll_interval (100ms),
+// Reads outbox.lease_ttl (15s), outbox.batch_size (500), outbox.poll_interval (100ms),
 // outbox.retry_max_backoff (10s); relays every authority's outbox of `service` (discovery by
 // OutboxKeyPattern(service)).
 OutboxRelayOptions OutboxRelayOptionsFromConfig(const runtime::Config& config,
