@@ -162,5 +162,22 @@ TEST(CinCensusTest, UnusableInputIsAnError) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Found by the CIN census fuzzer (libs/statutory_returns/fuzz): a date in year 0000 reached
+// protobuf's TimeUtil, whose range check aborted the whole import.
+TEST(CinCensusTest, YearZeroIsABadDateNotAnAbort) {
+  std::istringstream in(
+      "<Message><Header><CollectionDetails><ReferenceDate>2023-03-31</ReferenceDate>"
+      "</CollectionDetails></Header><Children><Child><ChildIdentifiers><LAchildID>C9"
+      "</LAchildID></ChildIdentifiers><CINdetails>\n"
+      "<CINreferralDate>0000-01-01</CINreferralDate></CINdetails><CINdetails>\n"
+      "<CINreferralDate>0001-01-01</CINreferralDate></CINdetails></Child></Children></Message>");
+  absl::StatusOr<ImportResult> result = ImportCinCensus(in, "x.xml", TestOptions());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(testing::ReportedIssues(result->issues),
+            (std::set<std::pair<int, std::string>>{{2, "bad_date"}}));
+  ASSERT_EQ(result->events.size(), 1u);  // the first day a Timestamp holds is still imported
+  EXPECT_EQ(EventTypeName(result->events[0]), "oversight.cases.v1.ReferralReceived");
+}
+
 }  // namespace
 }  // namespace oversight::statutory_returns
