@@ -13,7 +13,8 @@
 #       A libFuzzer target, only with -DOVERSIGHT_FUZZ=ON (clang). ctest runs it (label fuzz) for
 #       OVERSIGHT_FUZZ_SECONDS over the checked-in seed corpus CORPUS; inputs it discovers go to
 #       <build>/fuzz/<NAME>/corpus, a crash, leak, timeout (10 s) or OOM (2 GB) fails the test
-#       and leaves the input in <build>/fuzz/<NAME>/ (crash-*, leak-*, timeout-*, oom-*).
+#       and leaves the input in <build>/fuzz/<NAME>/ (crash-*, leak-*, timeout-*, oom-*). Links
+#       oversight_fuzz_support (OVERSIGHT_FUZZ_CHECK, libs/testing).
 
 function(oversight_add_subdirectories parent)
   file(GLOB children LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/${parent}/*)
@@ -100,7 +101,7 @@ function(oversight_fuzzer name)
     message(FATAL_ERROR "oversight_fuzzer(${name}): CORPUS (the seed corpus directory) is required")
   endif()
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} oversight_fuzz_support)
   oversight_apply_first_party_options(${name})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   add_dependencies(oversight_fuzzers ${name})
