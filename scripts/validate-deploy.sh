@@ -19,8 +19,9 @@
 #   validate-deploy.sh metric-names SRC...  the dashboard's and alerts' oversight_* names exist in
 #                                           the given /metrics URLs or scrape files
 #   validate-deploy.sh live-metrics <build-dir>  start Redis, the embedded broker and the four
-#                                           services from a build, check their /metrics as above,
-#                                           then SIGTERM each and expect exit 0
+#                                           services from a build, publish a little traffic
+#                                           (kcat), check their /metrics as above, then SIGTERM
+#                                           each and expect exit 0
 #
 # Environment: OVERSIGHT_CACHE_DIR (Helm binary, see scripts/install-helm.sh), HELM (a helm
 # binary to use instead of building one).
@@ -492,6 +493,7 @@ cmd_live_metrics() {
   build_dir="$(cd "${build_dir}" && pwd)"
   need redis-server "apt-get install redis-server"
   need redis-cli "apt-get install redis-server"
+  need kcat "apt-get install kcat"
   trap live_cleanup EXIT
   local broker
   broker="$(find "${build_dir}/tools" -type f -name oversight-embedded-broker -perm -u+x -print -quit)"
@@ -566,28 +568,62 @@ cmd_live_metrics() {
     fi
   done
 
-  local sources=()
-  for name in "${!metrics_url[@]}"; do
-    kill -0 "${service_pid[${name}]}" 2>/dev/null || continue
-    if wait_for 60 python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
-      "${metrics_url[${name}]}"; then
-      ok "oversight-${name} serves /metrics"
+  # Traffic, as an HR and a case system send it (JSON over kcat, CloudEvents headers), so that
+  # the series that exist only once something happened appear too: consumer lag (after a
+  # commit), the outbox gauges and relay counters, a dead letter. Then scrape until every name
+  # the dashboard and alerts use is exposed, for at most 90 s.
+  local now
+  now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  live_publish() { # topic key type event-id json
+    printf '%s\n' "$5" | kcat -P -b "${bootstrap}" -t "$1" -k "$2" -H ce_specversion=1.0 \
+      -H "ce_id=$4" -H "ce_source=live-metrics://devon" -H "ce_type=$3" -H "ce_subject=$2" \
+      -H "ce_time=${now}" -H content-type=application/json 2>>"${WORK}/kcat.log"
+  }
+  local meta='"authorityId":"devon","occurredAt":"'"${now}"'"'
+  if live_publish oversight.workforce-events.v1 live-manager oversight.workforce.v1.WorkerJoined live-1 \
+    '{"meta":{"eventId":"live-1",'"${meta}"'},"workerId":"live-manager","teamId":"live-team","startDate":{"year":2024,"month":1,"day":8}}' &&
+    live_publish oversight.workforce-events.v1 live-worker oversight.workforce.v1.WorkerJoined live-2 \
+      '{"meta":{"eventId":"live-2",'"${meta}"'},"workerId":"live-worker","teamId":"live-team","supervisorId":"live-manager","startDate":{"year":2025,"month":1,"day":6}}' &&
+    live_publish oversight.case-events.v1 live-child oversight.cases.v1.CaseAllocated live-3 \
+      '{"meta":{"eventId":"live-3",'"${meta}"'},"childId":"live-child","workerId":"live-worker","teamId":"live-team","caseType":"CASE_TYPE_CHILD_IN_NEED"}' &&
+    live_publish oversight.workforce-events.v1 live-typo oversight.workforce.v1.WorkerJoined live-4 \
+      '{"meta":{"eventId":"live-4",'"${meta}"'},"workerId":"live-typo","startDate":"01/02/2024"}'; then
+    ok "published two workers, an allocation and a malformed record (kcat)"
+  else
+    bad "kcat could not publish to the embedded broker"
+    cat "${WORK}/kcat.log"
+  fi
+
+  local deadline=$((SECONDS + 90)) sources=() names_rc=1
+  while :; do
+    sources=()
+    for name in "${!metrics_url[@]}"; do
+      kill -0 "${service_pid[${name}]}" 2>/dev/null || continue
       python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
-        "${metrics_url[${name}]}" >"${WORK}/${name}.metrics"
+        "${metrics_url[${name}]}" >"${WORK}/${name}.metrics" 2>/dev/null || continue
       sources+=(--metrics "${WORK}/${name}.metrics")
-    else
-      bad "oversight-${name} does not serve /metrics within 60 s"
+    done
+    names_rc=1
+    if ((${#sources[@]} == 2 * ${#metrics_url[@]})) && python3 "${TOOLS}/check_metric_names.py" "${sources[@]}" \
+      --uses "${ROOT}/deploy/monitoring/oversight-dashboard.json" \
+      --uses "${ROOT}/deploy/monitoring/oversight-alerts.rules.yaml" >"${WORK}/names.txt" 2>&1; then
+      names_rc=0
+      break
+    fi
+    ((SECONDS < deadline)) || break
+    sleep 1
+  done
+  for name in "${!metrics_url[@]}"; do
+    if [[ -s "${WORK}/${name}.metrics" ]]; then ok "oversight-${name} serves /metrics"; else
+      bad "oversight-${name} does not serve /metrics"
       tail -20 "${WORK}/${name}.log"
     fi
   done
-  if ((${#sources[@]} > 0)); then
-    if python3 "${TOOLS}/check_metric_names.py" "${sources[@]}" \
-      --uses "${ROOT}/deploy/monitoring/oversight-dashboard.json" \
-      --uses "${ROOT}/deploy/monitoring/oversight-alerts.rules.yaml"; then
-      ok "every oversight_* name in the dashboard and alerts is exposed by the running services"
-    else
-      bad "dashboard/alerts use names the running services do not expose"
-    fi
+  [[ -f "${WORK}/names.txt" ]] && cat "${WORK}/names.txt"
+  if ((names_rc == 0)); then
+    ok "every oversight_* name in the dashboard and alerts is exposed by the running services"
+  else
+    bad "dashboard/alerts use names the running services do not expose"
   fi
 
   local rc
@@ -623,7 +659,7 @@ cmd_metric_names() {
 }
 
 [[ $# -ge 1 ]] || {
-  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 command="$1"

@@ -50,7 +50,7 @@ Returns YAML: name, binary, consumerGroup, topics.
 {{- define "oversight.serviceFacts" -}}
 {{- $facts := dict
   "scheduling" (dict "name" "scheduling" "topics" (list "oversight.workforce-events.v1" "oversight.case-events.v1" "oversight.supervision-events.v1" "oversight.tasks.v1"))
-  "recording" (dict "name" "recording" "topics" (list "oversight.workforce-events.v1"))
+  "recording" (dict "name" "recording" "topics" (list "oversight.workforce-events.v1" "oversight.case-events.v1" "oversight.schedule-events.v1"))
   "oversightTriggers" (dict "name" "oversight-triggers" "topics" (list "oversight.case-events.v1" "oversight.workforce-events.v1"))
   "notifications" (dict "name" "notifications" "topics" (list "oversight.tasks.v1" "oversight.schedule-events.v1"))
 -}}

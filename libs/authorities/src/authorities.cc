@@ -8,9 +8,31 @@
 
 namespace oversight::authorities {
 
+absl::CivilDay Authority::NotBeforeLive(absl::CivilDay day) const {
+  if (live_from == absl::InfinitePast()) return day;
+  return std::max(day, calendar->LocalDay(live_from));
+}
+
+absl::StatusOr<LiveFrom> ParseLiveFrom(const std::vector<std::string>& items) {
+  LiveFrom live_from;
+  for (const std::string& item : items) {
+    const size_t eq = item.find('=');
+    const std::string id = eq == std::string::npos ? "*" : item.substr(0, eq);
+    const std::string text = eq == std::string::npos ? item : item.substr(eq + 1);
+    absl::CivilDay day;
+    if (id.empty() || text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "policy.live_from: \"", item,
+          "\" is not YYYY-MM-DD or <authority>=YYYY-MM-DD (the day Oversight took over)"));
+    }
+    live_from[id] = day;
+  }
+  return live_from;
+}
+
 absl::StatusOr<std::unique_ptr<AuthorityRegistry>> AuthorityRegistry::Load(
     const std::string& packs_dir, const std::string& calendar_path,
-    const std::vector<std::string>& authority_ids) {
+    const std::vector<std::string>& authority_ids, const LiveFrom& live_from) {
   std::vector<std::string> ids = authority_ids;
   if (ids.empty()) {
     std::error_code ec;
@@ -42,7 +64,18 @@ absl::StatusOr<std::unique_ptr<AuthorityRegistry>> AuthorityRegistry::Load(
     authority->pack = *std::move(pack);
     authority->calendar = calendar;
     authority->engine = std::make_unique<policy::Engine>(authority->pack, *authority->calendar);
+    auto day = live_from.find(id);
+    if (day == live_from.end()) day = live_from.find("*");
+    if (day != live_from.end()) {
+      authority->live_from = absl::FromCivil(day->second, authority->calendar->zone());
+    }
     registry->authorities_.emplace(id, std::move(authority));
+  }
+  for (const auto& [id, day] : live_from) {
+    if (id != "*" && registry->Find(id) == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("policy.live_from names ", id, ", which this deployment does not serve"));
+    }
   }
   return registry;
 }

@@ -48,5 +48,42 @@ TEST(AuthorityRegistryTest, RejectsABadCalendarFile) {
   EXPECT_EQ(registry.status().code(), absl::StatusCode::kInvalidArgument) << registry.status();
 }
 
+TEST(AuthorityRegistryTest, GoLiveDaysPerAuthorityOrForAll) {
+  auto parsed = ParseLiveFrom({"2025-04-01", "havering=2025-06-02"});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  auto registry = AuthorityRegistry::Load(policy::DefaultPackDir(), policy::DefaultCalendarPath(),
+                                          {"devon", "havering"}, *parsed);
+  ASSERT_TRUE(registry.ok()) << registry.status();
+  const Authority* devon = (*registry)->Find("devon");
+  const Authority* havering = (*registry)->Find("havering");
+  // Midnight at the start of 1 April 2025 in London is 23:00 UTC on 31 March (BST).
+  EXPECT_EQ(devon->live_from, absl::FromUnixSeconds(1743462000));
+  EXPECT_TRUE(devon->BeforeLive(absl::FromUnixSeconds(1743461999)));
+  EXPECT_FALSE(devon->BeforeLive(devon->live_from));
+  EXPECT_EQ(devon->NotBeforeLive(absl::CivilDay(2019, 5, 1)), absl::CivilDay(2025, 4, 1));
+  EXPECT_EQ(devon->NotBeforeLive(absl::CivilDay(2025, 5, 1)), absl::CivilDay(2025, 5, 1));
+  EXPECT_EQ(havering->NotBeforeLive(absl::CivilDay(2025, 5, 1)), absl::CivilDay(2025, 6, 2));
+}
+
+TEST(AuthorityRegistryTest, WithoutGoLiveNothingIsHistory) {
+  auto registry =
+      AuthorityRegistry::Load(policy::DefaultPackDir(), policy::DefaultCalendarPath(), {"devon"});
+  ASSERT_TRUE(registry.ok()) << registry.status();
+  const Authority* devon = (*registry)->Find("devon");
+  EXPECT_FALSE(devon->BeforeLive(absl::FromUnixSeconds(0)));
+  EXPECT_EQ(devon->NotBeforeLive(absl::CivilDay(2019, 5, 1)), absl::CivilDay(2019, 5, 1));
+}
+
+TEST(AuthorityRegistryTest, RefusesABadGoLiveDayOrAnAuthorityNotServed) {
+  auto bad = ParseLiveFrom({"devon=2025-02-30"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("devon=2025-02-30"), std::string::npos);
+  EXPECT_FALSE(ParseLiveFrom({"=2025-04-01"}).ok());
+  auto registry = AuthorityRegistry::Load(policy::DefaultPackDir(), policy::DefaultCalendarPath(),
+                                          {"devon"}, {{"atlantis", absl::CivilDay(2025, 4, 1)}});
+  ASSERT_FALSE(registry.ok());
+  EXPECT_NE(registry.status().message().find("atlantis"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace oversight::authorities

@@ -69,6 +69,14 @@ absl::Status Admin::EnsureTopics(const ClientConfig& client, const std::vector<T
       return absl::InvalidArgumentError(absl::StrCat("topic ", spec.name, ": ", error));
     }
     new_topics.push_back(topic);
+    for (const auto& [name, value] : spec.configs) {
+      if (rd_kafka_NewTopic_set_config(topic, name.c_str(), value.c_str()) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_NewTopic_destroy_array(new_topics.data(), new_topics.size());
+        return absl::InvalidArgumentError(
+            absl::StrCat("topic ", spec.name, ": config ", name, "=", value, " refused"));
+      }
+    }
   }
   if (new_topics.empty()) return absl::OkStatus();
 

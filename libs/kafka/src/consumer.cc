@@ -90,7 +90,7 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(ConsumerConfig config
       rd_kafka_topic_partition_list_new(static_cast<int>(consumer->config_.topics.size())));
   for (const std::string& topic : consumer->config_.topics) {
     rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
-    consumer->probe_->Subscribed(topic);
+    consumer->probe_->Subscribed(topic, consumer->config_.dead_letter_reasons);
   }
   if (auto status = internal::StatusFromError(rd_kafka_subscribe(rk, topics.get()), "subscribe");
       !status.ok()) {

@@ -74,8 +74,9 @@ absl::Status Producer::Produce(OutboundMessage message, DeliveryCallback on_deli
         RD_KAFKA_V_PARTITION(message.partition.value_or(RD_KAFKA_PARTITION_UA)),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(message.key.empty() ? nullptr : message.key.data(), message.key.size()),
-        RD_KAFKA_V_VALUE(message.value.data(), message.value.size()), RD_KAFKA_V_HEADERS(headers),
-        RD_KAFKA_V_OPAQUE(pending.get()), RD_KAFKA_V_END);
+        RD_KAFKA_V_VALUE(message.tombstone ? nullptr : message.value.data(),
+                         message.tombstone ? 0 : message.value.size()),
+        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(pending.get()), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       pending.release();  // freed in OnDelivery
       return absl::OkStatus();

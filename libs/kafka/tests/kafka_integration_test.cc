@@ -19,6 +19,7 @@
 #include "oversight/kafka/testing/publish.h"
 #include "oversight/kafka/testing/test_broker.h"
 #include "oversight/kafka/testing/topic_collector.h"
+#include "oversight/kafka/topic_reader.h"
 #include "oversight/kafka/watermarks.h"
 #include "oversight/testing/wait_until.h"
 
@@ -218,6 +219,7 @@ TEST_P(KafkaIntegrationTest, MalformedEventGoesToDeadLettersAndTheNextIsProcesse
   config.dead_letter_producer = producer_.get();
   config.metrics = &registry;
   config.statistics_interval = absl::Milliseconds(200);
+  config.dead_letter_reasons = {"decode_failed", "never_used"};
   Seen processed;
   RunningConsumer running(MakeConsumer(std::move(config)), [&](const ConsumedMessage& message) {
     auto event = DecodeEvent(message.headers, message.value);
@@ -258,6 +260,13 @@ TEST_P(KafkaIntegrationTest, MalformedEventGoesToDeadLettersAndTheNextIsProcesse
   EXPECT_EQ(CounterValue(registry, "oversight_events_consumed_total",
                          {{"topic", topic}, {"outcome", "processed"}}),
             1);
+  // Series that never counted exist at zero from the subscription on.
+  EXPECT_EQ(CounterValue(registry, "oversight_dead_letters_total",
+                         {{"topic", topic}, {"reason", "never_used"}}),
+            0);
+  EXPECT_EQ(CounterValue(registry, "oversight_events_consumed_total",
+                         {{"topic", topic}, {"outcome", "retry"}}),
+            0);
 }
 
 TEST_P(KafkaIntegrationTest, RetryLaterAndExceptionsRedeliverTheSameRecord) {
@@ -366,6 +375,65 @@ TEST_P(KafkaIntegrationTest, AdminEnsureTopicsCreatesMissingTopicsOrSaysItCannot
   auto topics = Admin::ListTopics(broker_->client_config());
   ASSERT_TRUE(topics.ok()) << topics.status();
   EXPECT_NE(std::find(topics->begin(), topics->end(), topic), topics->end());
+}
+
+TEST_P(KafkaIntegrationTest, AdminEnsureTopicsSetsTopicConfigsOrRefusesABadOne) {
+  if (GetParam() == BrokerKind::kEmbedded) GTEST_SKIP() << "no admin API on the embedded broker";
+  const std::string compacted = UniqueName("admin-compacted");
+  const absl::Status created = Admin::EnsureTopics(
+      broker_->client_config(), {{.name = compacted, .configs = {{"cleanup.policy", "compact"}}}});
+  EXPECT_TRUE(created.ok()) << created;
+  const absl::Status refused = Admin::EnsureTopics(
+      broker_->client_config(),
+      {{.name = UniqueName("admin-bad"), .configs = {{"cleanup.policy", "x"}}}});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+}
+
+TEST_P(KafkaIntegrationTest, ReadTopicToEndReadsEveryRecordOnceWithNullValuesAsTombstones) {
+  const std::string topic = NewTopic(3);
+  for (int i = 0; i < 9; ++i) {
+    OutboundMessage message;
+    message.topic = topic;
+    message.key = "key-" + std::to_string(i);
+    message.value = "value-" + std::to_string(i);
+    ASSERT_TRUE(producer_->ProduceAndWait(std::move(message)).ok());
+  }
+  OutboundMessage tombstone;
+  tombstone.topic = topic;
+  tombstone.key = "key-4";
+  tombstone.tombstone = true;
+  ASSERT_TRUE(producer_->ProduceAndWait(std::move(tombstone)).ok());
+  OutboundMessage empty;  // an empty value is not a tombstone
+  empty.topic = topic;
+  empty.key = "key-empty";
+  ASSERT_TRUE(producer_->ProduceAndWait(std::move(empty)).ok());
+
+  std::map<std::string, std::vector<ConsumedMessage>> by_key;
+  auto read = ReadTopicToEnd(broker_->client_config(), topic, [&](const ConsumedMessage& m) {
+    by_key[m.key].push_back(m);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->partitions, 3);
+  EXPECT_EQ(read->records, 11);
+  ASSERT_EQ(by_key["key-4"].size(), 2u);
+  EXPECT_FALSE(by_key["key-4"][0].tombstone);
+  EXPECT_EQ(by_key["key-4"][0].value, "value-4");
+  EXPECT_TRUE(by_key["key-4"][1].tombstone);  // after the value, same partition
+  ASSERT_EQ(by_key["key-empty"].size(), 1u);
+  EXPECT_FALSE(by_key["key-empty"][0].tombstone);
+  EXPECT_EQ(by_key["key-7"].size(), 1u);
+
+  // A handler error stops the read and is returned.
+  auto stopped = ReadTopicToEnd(broker_->client_config(), topic, [](const ConsumedMessage&) {
+    return absl::DataLossError("stop here");
+  });
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kDataLoss);
+  // An empty topic reads nothing and returns at once.
+  auto nothing = ReadTopicToEnd(broker_->client_config(), NewTopic(2),
+                                [](const ConsumedMessage&) { return absl::OkStatus(); });
+  ASSERT_TRUE(nothing.ok()) << nothing.status();
+  EXPECT_EQ(nothing->records, 0);
 }
 
 TEST_P(KafkaIntegrationTest, WatermarkReaderCountsRecordsPerTopic) {

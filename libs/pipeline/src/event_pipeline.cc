@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "oversight/events/inbound.h"
 #include "oversight/kafka/admin.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/redis/outbox.h"
@@ -12,9 +13,7 @@ namespace oversight::pipeline {
 EventPipeline::EventPipeline(runtime::ServiceHost& host, std::string service)
     : host_(host), service_(std::move(service)) {
   const runtime::Config& config = host_.config();
-  kafka_.bootstrap_servers = config.RequireString("kafka.bootstrap_servers");
-  kafka_.client_id = "oversight-" + service_;
-  kafka_.properties = config.GetSubtree("kafka.properties");
+  kafka_ = KafkaClientFromConfig(config, service_);
   group_id_ = config.GetString("kafka.group_id", "oversight-" + service_);
   create_topics_ = config.GetBool("kafka.create_topics", true);
   partitions_ = static_cast<int>(config.GetInt("kafka.topic_partitions", 6, 1, 10000));
@@ -32,6 +31,13 @@ std::string EventPipeline::Topic(std::string_view name, std::string_view default
   return topic;
 }
 
+std::string EventPipeline::Topic(std::string_view name, std::string_view default_topic,
+                                 std::map<std::string, std::string> configs) const {
+  std::string topic = Topic(name, default_topic);
+  topic_configs_[topic] = std::move(configs);
+  return topic;
+}
+
 absl::Status EventPipeline::Start() {
   if (auto valid = host_.config().Validate(); !valid.ok()) return valid;
   kafka::ProducerConfig producer_config;
@@ -45,7 +51,7 @@ absl::Status EventPipeline::Start() {
   if (create_topics_) {
     std::vector<kafka::TopicSpec> specs;
     for (const auto& topic : topics_)
-      specs.push_back({topic, partitions_, replication_});
+      specs.push_back({topic, partitions_, replication_, topic_configs_[topic]});
     absl::Status created = kafka::Admin::EnsureTopics(kafka_, specs, absl::Seconds(30));
     if (absl::IsUnavailable(created)) {
       host_.logger().Warn("topics not created (no admin API on this broker?)",
@@ -74,6 +80,8 @@ void EventPipeline::Consume(std::string worker_name, std::vector<std::string> to
     config.dead_letter_topic = dead_letter_topic_;
     config.dead_letter_producer = producer_.get();
     config.metrics = &host_.metrics_registry();
+    config.dead_letter_reasons.assign(std::begin(events::kDeadLetterReasons),
+                                      std::end(events::kDeadLetterReasons));
     const runtime::Logger& logger = host_.logger();
     config.on_error = [&logger, worker_name](const absl::Status& status) {
       logger.Warn("consumer error",
@@ -110,6 +118,7 @@ void EventPipeline::RelayOutbox() {
           message.topic = record.topic;
           message.key = record.key;
           message.value = record.value;
+          message.tombstone = record.tombstone;
           for (const auto& [name, value] : record.headers)
             message.headers.Add(name, value);
           auto delivered = producer_->ProduceAndWait(std::move(message), absl::Seconds(5));
@@ -118,6 +127,14 @@ void EventPipeline::RelayOutbox() {
         &metrics);
     relay.Run(stop);
   });
+}
+
+kafka::ClientConfig KafkaClientFromConfig(const runtime::Config& config, std::string_view service) {
+  kafka::ClientConfig client;
+  client.bootstrap_servers = config.RequireString("kafka.bootstrap_servers");
+  client.client_id = "oversight-" + std::string(service);
+  client.properties = config.GetSubtree("kafka.properties");
+  return client;
 }
 
 int StartupFailure(const runtime::ServiceHost& host, const absl::Status& status) {

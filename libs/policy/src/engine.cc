@@ -41,6 +41,14 @@ bool ContainsParty(const AbsenceRule& rule, Party p) {
   return std::find(rule.parties.begin(), rule.parties.end(), p) != rule.parties.end();
 }
 
+// The later of a basis and go-live; says so in the explanation when go-live won.
+absl::CivilDay NotBefore(absl::CivilDay basis, const std::optional<absl::CivilDay>& counted_from,
+                         Explanation& ex) {
+  if (!counted_from || *counted_from <= basis) return basis;
+  ex.facts.emplace_back("counted_from_go_live", FormatDay(*counted_from));
+  return *counted_from;
+}
+
 struct Candidate {
   absl::CivilDay due;
   const std::string* rule_id = nullptr;
@@ -122,13 +130,14 @@ absl::StatusOr<DueDate> Engine::NextPersonalSupervision(const WorkerFacts& worke
   }
   const bool has_last =
       worker.last_personal_supervision && *worker.last_personal_supervision >= worker.start_date;
-  const absl::CivilDay anchor = has_last ? *worker.last_personal_supervision : worker.start_date;
+  const absl::CivilDay basis = has_last ? *worker.last_personal_supervision : worker.start_date;
 
   DueDate out;
   out.kind = ItemKind::kPersonalSupervision;
   Explanation& ex = out.explanation;
   ex.calendar = calendar_.id();
-  ex.facts.emplace_back(has_last ? "last_formal_session" : "start_date", FormatDay(anchor));
+  ex.facts.emplace_back(has_last ? "last_formal_session" : "start_date", FormatDay(basis));
+  const absl::CivilDay anchor = NotBefore(basis, worker.counted_from, ex);
 
   // The base schedule: standard, or part-time, or agency.
   Candidate best;
@@ -272,7 +281,9 @@ absl::StatusOr<DueDate> Engine::NextPersonalSupervision(const WorkerFacts& worke
 absl::StatusOr<DueDate> Engine::NextCaseDiscussion(const ChildFacts& child) const {
   const bool has_last =
       child.last_case_discussion && *child.last_case_discussion >= child.allocated_on;
-  const absl::CivilDay anchor = has_last ? *child.last_case_discussion : child.allocated_on;
+  const absl::CivilDay basis = has_last ? *child.last_case_discussion : child.allocated_on;
+  Explanation go_live;
+  const absl::CivilDay anchor = NotBefore(basis, child.counted_from, go_live);
   const CaseDiscussionRow* best = nullptr;
   absl::CivilDay best_due;
   int best_specificity = -1;
@@ -316,8 +327,10 @@ absl::StatusOr<DueDate> Engine::NextCaseDiscussion(const ChildFacts& child) cons
     absl::StrAppend(&ex.summary, " (target every ", best->target->ToString(), ", ",
                     FormatDay(target), ")");
   }
-  ex.facts.reserve(4);
-  ex.facts.emplace_back(has_last ? "last_case_discussion" : "allocated_on", FormatDay(anchor));
+  ex.facts.reserve(5);
+  ex.facts.emplace_back(has_last ? "last_case_discussion" : "allocated_on", FormatDay(basis));
+  for (auto& fact : go_live.facts)
+    ex.facts.push_back(std::move(fact));
   ex.facts.emplace_back("case_type", CaseTypeName(child.case_type));
   ex.facts.emplace_back("risk", RiskLevelName(child.risk));
   if (child.placement.placed_with_parents) ex.facts.emplace_back("placed_with_parents", "true");
@@ -347,7 +360,9 @@ absl::StatusOr<std::vector<DueDate>> Engine::AgreementItems(const WorkerFacts& w
     const bool changed = worker.supervisor_since.has_value() && has("supervisor_changed");
     const bool start = !worker.supervisor_since.has_value() && has("start");
     if (changed || start) {
-      DueDate d = DayDeadline(relationship, *rule->new_within);
+      Explanation go_live;
+      DueDate d =
+          DayDeadline(NotBefore(relationship, worker.counted_from, go_live), *rule->new_within);
       d.kind = ItemKind::kNewAgreement;
       d.explanation.rule_id = rule->rule_id;
       d.explanation.summary =
@@ -359,19 +374,24 @@ absl::StatusOr<std::vector<DueDate>> Engine::AgreementItems(const WorkerFacts& w
         d.explanation.facts.emplace_back("last_agreement_signed",
                                          FormatDay(*worker.last_agreement_signed));
       }
+      for (auto& fact : go_live.facts)
+        d.explanation.facts.push_back(std::move(fact));
       if (info) d.explanation.reading = info->reading;
       out.push_back(std::move(d));
     }
   }
   if (worker.last_agreement_signed || out.empty()) {
     const absl::CivilDay base = worker.last_agreement_signed.value_or(relationship);
-    DueDate d = DayDeadline(base, rule->every);
+    Explanation go_live;
+    DueDate d = DayDeadline(NotBefore(base, worker.counted_from, go_live), rule->every);
     d.kind = ItemKind::kAgreementReview;
     d.explanation.rule_id = rule->rule_id;
     d.explanation.summary = absl::StrCat("agreement reviewed every ", rule->every.ToString());
     d.explanation.facts.emplace_back(
         worker.last_agreement_signed ? "last_agreement_signed" : "relationship_start",
         FormatDay(base));
+    for (auto& fact : go_live.facts)
+      d.explanation.facts.push_back(std::move(fact));
     if (info) d.explanation.reading = info->reading;
     out.push_back(std::move(d));
   }
@@ -413,7 +433,8 @@ absl::StatusOr<DueDate> Engine::NextWorkerCycle(ItemKind kind, const WorkerFacts
   }
   const bool has_last = last && *last >= start;
   const absl::CivilDay base = has_last ? *last : start;
-  DueDate d = DayDeadline(base, rule->every);
+  Explanation go_live;
+  DueDate d = DayDeadline(NotBefore(base, worker.counted_from, go_live), rule->every);
   d.kind = kind;
   d.explanation.rule_id = rule->rule_id;
   d.explanation.summary = absl::StrCat(ItemKindName(kind), " every ", rule->every.ToString());
@@ -421,6 +442,8 @@ absl::StatusOr<DueDate> Engine::NextWorkerCycle(ItemKind kind, const WorkerFacts
       has_last ? absl::StrCat("last_", ItemKindName(kind))
                : std::string(kind == ItemKind::kMentoring ? "asye_start" : "start_date"),
       FormatDay(base));
+  for (auto& fact : go_live.facts)
+    d.explanation.facts.push_back(std::move(fact));
   if (const RuleInfo* info = pack_.FindRule(rule->rule_id)) d.explanation.reading = info->reading;
   return d;
 }
@@ -434,13 +457,16 @@ absl::StatusOr<DueDate> Engine::NextGroupSupervision(const TeamFacts& team) cons
   const bool has_last =
       team.last_group_supervision && *team.last_group_supervision >= team.formed_on;
   const absl::CivilDay base = has_last ? *team.last_group_supervision : team.formed_on;
-  DueDate d = DayDeadline(base, rule->every);
+  Explanation go_live;
+  DueDate d = DayDeadline(NotBefore(base, team.counted_from, go_live), rule->every);
   d.kind = ItemKind::kGroupSupervision;
   d.explanation.rule_id = rule->rule_id;
   d.explanation.summary = absl::StrCat("group supervision per team every ", rule->every.ToString());
   d.explanation.facts.emplace_back("team_id", team.team_id);
   d.explanation.facts.emplace_back(has_last ? "last_group_supervision" : "team_formed_on",
                                    FormatDay(base));
+  for (auto& fact : go_live.facts)
+    d.explanation.facts.push_back(std::move(fact));
   if (const RuleInfo* info = pack_.FindRule(rule->rule_id)) d.explanation.reading = info->reading;
   return d;
 }

@@ -156,6 +156,79 @@ TEST(EngineTest, AllWorkerItemsForAHaveringWorker) {
   EXPECT_EQ(got[ItemKind::kPdr], D(2025, 9, 10));
 }
 
+// Go-live on Tue 1 Apr 2025: an authority loading its history is not told that years of it are
+// overdue; every basis before go-live counts from it, phases still from the real dates.
+TEST(EngineTest, NoDateCountsFromABasisBeforeGoLive) {
+  Engine havering(ShippedPack("havering"), ShippedCalendar());
+  const D live(2025, 4, 1);
+  WorkerFacts w;
+  w.start_date = D(2019, 1, 7);
+  w.supervisor_since = w.start_date;
+  w.counted_from = live;
+  absl::StatusOr<std::vector<DueDate>> all = havering.AllWorkerItems(w);
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::map<ItemKind, DueDate> got;
+  for (const DueDate& d : *all)
+    got[d.kind] = d;
+  EXPECT_EQ(got[ItemKind::kPersonalSupervision].due_day, D(2025, 5, 1));  // H1 monthly
+  EXPECT_EQ(Fact(got[ItemKind::kPersonalSupervision].explanation, "start_date"), "2019-01-07");
+  EXPECT_EQ(Fact(got[ItemKind::kPersonalSupervision].explanation, "counted_from_go_live"),
+            "2025-04-01");
+  EXPECT_EQ(got[ItemKind::kNewAgreement].due_day, D(2025, 5, 1));  // H12 within 1 month
+  EXPECT_EQ(got[ItemKind::kObservation].due_day, D(2025, 10, 1));  // H13 six-monthly
+  EXPECT_EQ(got[ItemKind::kPdr].due_day, D(2025, 10, 1));          // H14
+  EXPECT_EQ(Fact(got[ItemKind::kPdr].explanation, "counted_from_go_live"), "2025-04-01");
+
+  // A basis after go-live counts as it is.
+  w.last_personal_supervision = D(2025, 4, 10);
+  absl::StatusOr<DueDate> after = havering.NextPersonalSupervision(w);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->due_day, D(2025, 5, 10));
+  EXPECT_EQ(Fact(after->explanation, "counted_from_go_live"), "(missing)");
+
+  // H3 phases count from the real ASYE start (Mon 3 Mar: weekly until 14 Apr): from go-live,
+  // the next session is a week after 1 Apr.
+  WorkerFacts asye;
+  asye.start_date = D(2025, 3, 3);
+  asye.asye_start = D(2025, 3, 3);
+  asye.counted_from = live;
+  absl::StatusOr<DueDate> weekly = havering.NextPersonalSupervision(asye);
+  ASSERT_TRUE(weekly.ok());
+  EXPECT_EQ(weekly->due_day, D(2025, 4, 8));
+  EXPECT_EQ(weekly->explanation.rule_id, "H3");
+
+  // H10: a child protection case allocated in 2023, last discussed in Nov 2024: 2 months from
+  // go-live.
+  ChildFacts c;
+  c.case_type = CaseType::kChildProtection;
+  c.allocated_on = D(2023, 5, 2);
+  c.last_case_discussion = D(2024, 11, 4);
+  c.counted_from = live;
+  absl::StatusOr<DueDate> discussion = havering.NextCaseDiscussion(c);
+  ASSERT_TRUE(discussion.ok());
+  EXPECT_EQ(discussion->due_day, D(2025, 6, 1));
+  EXPECT_EQ(Fact(discussion->explanation, "last_case_discussion"), "2024-11-04");
+  EXPECT_EQ(Fact(discussion->explanation, "counted_from_go_live"), "2025-04-01");
+
+  // D17: a team formed in 2020, monthly from go-live.
+  Engine devon(ShippedPack("devon"), ShippedCalendar());
+  TeamFacts team;
+  team.team_id = "team-a";
+  team.formed_on = D(2020, 1, 6);
+  team.counted_from = live;
+  absl::StatusOr<DueDate> group = devon.NextGroupSupervision(team);
+  ASSERT_TRUE(group.ok());
+  EXPECT_EQ(group->due_day, D(2025, 5, 1));
+
+  // H8: retention runs from the leaving day whatever go-live says.
+  WorkerFacts leaver = w;
+  leaver.left_on = D(2024, 8, 30);
+  leaver.left_childrens_services = true;
+  absl::StatusOr<DueDate> retention = havering.RetentionDate(leaver);
+  ASSERT_TRUE(retention.ok());
+  EXPECT_EQ(retention->due_day, D(2027, 8, 30));
+}
+
 TEST(EngineTest, NoRowForACaseTypeIsNotFound) {
   // Stoke's S3 table has no care-leaver row: the engine says so instead of guessing.
   Engine engine(ShippedPack("stoke-on-trent"), ShippedCalendar());

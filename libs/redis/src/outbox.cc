@@ -15,6 +15,10 @@ ovs.event_id = ARGV[1]
 ovs.processed_ttl_ms = ARGV[2]
 ovs.pending = {}
 function ovs.emit(topic, key, value, headers)
+  if value == false then
+    ovs.pending[#ovs.pending + 1] = {'topic', topic, 'key', key, 'tombstone', '1'}
+    return
+  end
   local fields = {'topic', topic, 'key', key, 'value', value}
   if headers then
     for i = 1, #headers, 2 do
@@ -89,6 +93,8 @@ absl::StatusOr<OutboxRecord> ParseOutboxEntry(std::string_view outbox_key, const
       record.key = value;
     } else if (name == "value") {
       record.value = value;
+    } else if (name == "tombstone") {
+      record.tombstone = value == "1";
     } else if (name.rfind("h:", 0) == 0) {
       record.headers.emplace_back(name.substr(2), value);
     }

@@ -32,6 +32,17 @@ TEST(ParseOutboxEntryTest, ReadsFieldsAndHeadersInOrder) {
   EXPECT_EQ(record->headers[1].first, "ce_id");
 }
 
+TEST(ParseOutboxEntryTest, ReadsATombstone) {
+  Reply entry = Reply::Array(
+      {Reply::String("1-0"),
+       Reply::Array({Reply::String("topic"), Reply::String("t"), Reply::String("key"),
+                     Reply::String("k"), Reply::String("tombstone"), Reply::String("1")})});
+  auto record = ParseOutboxEntry("ovs:{a}:outbox:s", entry);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_TRUE(record->tombstone);
+  EXPECT_EQ(record->value, "");
+}
+
 TEST(ParseOutboxEntryTest, RejectsMalformedEntries) {
   EXPECT_EQ(ParseOutboxEntry("k", Reply::String("x")).status().code(),
             absl::StatusCode::kInvalidArgument);

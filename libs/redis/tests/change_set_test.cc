@@ -51,6 +51,28 @@ TEST_F(ChangeSetTest, AppliesCommandsAndEmitsOnceForAnEventId) {
   EXPECT_EQ(record->headers, (std::vector<std::pair<std::string, std::string>>{{"ce_id", "x"}}));
 }
 
+TEST_F(ChangeSetTest, EmitsTombstonesBetweenOrdinaryRecordsInOrder) {
+  ChangeSet change;
+  change.Emit("records", "k-1", "v1", {{"ce_id", "a"}})
+      .EmitTombstone("records", "k-0")
+      .Emit("records", "k-2", "", {});
+  ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "evt-t").ok());
+  auto entries = c_->Command({"XRANGE", OutboxKey("devon", "svc"), "-", "+"});
+  ASSERT_EQ(entries->elements().size(), 3u);
+  std::vector<OutboxRecord> records;
+  for (const auto& e : entries->elements())
+    records.push_back(*ParseOutboxEntry(OutboxKey("devon", "svc"), e));
+  EXPECT_FALSE(records[0].tombstone);
+  EXPECT_EQ(records[0].value, "v1");
+  EXPECT_EQ(records[0].headers.size(), 1u);
+  EXPECT_TRUE(records[1].tombstone);
+  EXPECT_EQ(records[1].key, "k-0");
+  EXPECT_EQ(records[1].value, "");
+  EXPECT_TRUE(records[1].headers.empty());
+  EXPECT_FALSE(records[2].tombstone);  // an empty value is not a tombstone
+  EXPECT_EQ(records[2].key, "k-2");
+}
+
 TEST_F(ChangeSetTest, RefusesKeysOfAnotherAuthorityAndWritesNothing) {
   ChangeSet change;
   change.Write("ovs:{havering}:a", {"SET", "ovs:{havering}:a", "1"});
@@ -66,6 +88,44 @@ TEST_F(ChangeSetTest, EmptyEventIdAppliesEveryTime) {
   ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "").ok());
   ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "").ok());
   EXPECT_EQ(Get("ovs:{devon}:n"), "2");
+}
+
+TEST_F(ChangeSetTest, AnExpectationThatNoLongerHoldsAbortsAndWritesNothing) {
+  ASSERT_TRUE(c_->Command({"HSET", "ovs:{devon}:rec", "data", "old", "v", "3"}).ok());
+  auto change_at = [](const std::string& version) {
+    ChangeSet change;
+    change.ExpectField("ovs:{devon}:rec", "v", version)
+        .ExpectField("ovs:{devon}:new", "v", "")  // absent, as read
+        .Write("ovs:{devon}:rec", {"HSET", "ovs:{devon}:rec", "data", "new"})
+        .Write("ovs:{devon}:rec", {"HINCRBY", "ovs:{devon}:rec", "v", "1"})
+        .Emit("oversight.tasks.v1", "k", "v", {});
+    return change;
+  };
+
+  // Read at version 2, but someone wrote version 3 since: refused before any write.
+  auto stale = change_at("2").Apply(*c_, "devon", "svc", "evt-stale");
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << stale.status();
+  EXPECT_NE(stale.status().message().find("ovs:{devon}:rec"), std::string::npos);
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:rec", "data"})->str(), "old");
+  EXPECT_EQ(OutboxLength(), 0);
+  EXPECT_EQ(c_->Command({"EXISTS", ProcessedKey("devon", "svc", "evt-stale")})->integer(), 0);
+
+  // Reloaded at version 3: applies, and the same event id may now succeed.
+  auto fresh = change_at("3").Apply(*c_, "devon", "svc", "evt-stale");
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_FALSE(fresh->duplicate);
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:rec", "data"})->str(), "new");
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:rec", "v"})->str(), "4");
+  EXPECT_EQ(OutboxLength(), 1);
+
+  // A key expected absent that now exists aborts too.
+  ASSERT_TRUE(c_->Command({"HSET", "ovs:{devon}:new", "v", "1"}).ok());
+  EXPECT_EQ(change_at("4").Apply(*c_, "devon", "svc", "evt-3").status().code(),
+            absl::StatusCode::kAborted);
+  // A redelivered event that was applied is a duplicate, whatever its expectations.
+  auto duplicate = change_at("1").Apply(*c_, "devon", "svc", "evt-stale");
+  ASSERT_TRUE(duplicate.ok()) << duplicate.status();
+  EXPECT_TRUE(duplicate->duplicate);
 }
 
 }  // namespace

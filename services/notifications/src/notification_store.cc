@@ -1,54 +1,61 @@
 #include "notification_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "delivery_queue.h"
 #include "oversight/events/outbound.h"
 #include "oversight/pipeline/outbox_event.h"
 
 namespace oversight::notifications {
-namespace {
-
-std::string Tag(const std::string& a) {
-  return "ovs:{" + a + "}:ntf:";
-}
-std::string NotificationKey(const std::string& a, const std::string& id) {
-  return Tag(a) + "n:" + id;
-}
-std::string InboxKey(const std::string& a, const std::string& recipient) {
-  return Tag(a) + "inbox:" + recipient;
-}
-std::string PrefsKey(const std::string& a, const std::string& recipient) {
-  return Tag(a) + "prefs:" + recipient;
-}
-
-int64_t Micros(const google::protobuf::Timestamp& t) {
-  return t.seconds() * 1'000'000 + t.nanos() / 1000;
-}
-
-}  // namespace
 
 absl::StatusOr<redis::ChangeSet> NotificationStore::ToChange(
-    const std::string& authority, const std::vector<v1::Notification>& created,
-    absl::Time now) const {
+    const std::string& authority, const std::vector<PlannedNotification>& planned,
+    const std::vector<std::string>& closed, absl::Time now) const {
   redis::ChangeSet change;
-  for (const auto& notification : created) {
-    const std::string key = NotificationKey(authority, notification.notification_id());
+  for (const auto& [notification, plan] : planned) {
+    const std::string& id = notification.notification_id();
+    const std::string& recipient = notification.recipient_id();
+    const std::string key = NotificationKey(authority, id);
     change.Write(key, {"SET", key, notification.SerializeAsString(), "NX"});
-    const std::string inbox = InboxKey(authority, notification.recipient_id());
-    change.Write(inbox, {"ZADD", inbox, "NX", std::to_string(Micros(notification.created_at())),
-                         notification.notification_id()});
+    const std::string inbox = InboxKey(authority, recipient);
+    change.Write(inbox, {"ZADD", inbox, "NX", std::to_string(CreatedMicros(notification)), id});
     v1::NotificationSent sent;
     *sent.mutable_meta() =
-        events::DerivedMeta(kServiceName, authority, notification.recipient_id(),
-                            notification.notification_id(), "sent:in_app", now, now);
+        events::DerivedMeta(kServiceName, authority, recipient, id, "sent:in_app", now, now);
     *sent.mutable_notification() = notification;
     sent.set_channel(v1::CHANNEL_IN_APP);
-    if (auto s =
-            pipeline::EmitEvent(change, notifications_topic_, notification.recipient_id(), sent);
-        !s.ok()) {
+    if (auto s = pipeline::EmitEvent(change, notifications_topic_, recipient, sent); !s.ok()) {
       return s;
     }
+    for (const auto& push : plan.pushes)
+      AddDelivery(change, authority, id, recipient, push.channel, push.send_at, now);
+    if (plan.digest_at.has_value()) {
+      AddToDigest(change, authority, recipient, id, CreatedMicros(notification), *plan.digest_at);
+    }
   }
+  for (const auto& occurrence : closed)
+    CloseOccurrence(change, authority, occurrence);
   return change;
+}
+
+absl::StatusOr<v1::Notification> NotificationStore::Get(const std::string& authority,
+                                                        const std::string& id) {
+  auto reply =
+      connection_.Command({"GET", NotificationKey(authority, id)}, redis::Idempotency::kIdempotent);
+  if (!reply.ok()) return reply.status();
+  v1::Notification notification;
+  if (!reply->is_string() || !notification.ParseFromString(reply->str())) {
+    return absl::NotFoundError(absl::StrCat("no notification ", id, " in authority ", authority));
+  }
+  return notification;
+}
+
+absl::StatusOr<bool> NotificationStore::IsClosed(const std::string& authority,
+                                                 const std::string& occurrence) {
+  if (occurrence.empty()) return false;
+  auto reply = connection_.Command({"EXISTS", ClosedKey(authority, occurrence)},
+                                   redis::Idempotency::kIdempotent);
+  if (!reply.ok()) return reply.status();
+  return reply->integer() > 0;
 }
 
 absl::StatusOr<v1::ListNotificationsResponse> NotificationStore::List(
@@ -142,11 +149,13 @@ absl::StatusOr<v1::Preferences> NotificationStore::GetPreferences(const std::str
   if (!reply.ok()) return reply.status();
   v1::Preferences preferences;
   if (reply->is_string() && preferences.ParseFromString(reply->str())) return preferences;
-  // Defaults: in-app only, no digest, no quiet hours.
   preferences.set_authority_id(authority);
   preferences.set_recipient_id(recipient);
-  preferences.add_channels(v1::CHANNEL_IN_APP);
-  preferences.set_digest_hour(-1);
+  for (v1::Channel channel : defaults_.channels)
+    preferences.add_channels(channel);
+  preferences.set_digest_hour(defaults_.digest_hour);
+  preferences.set_quiet_start_hour(defaults_.quiet_start_hour);
+  preferences.set_quiet_end_hour(defaults_.quiet_end_hour);
   return preferences;
 }
 

@@ -79,11 +79,10 @@ grpc::Status NotificationsGrpcService::StreamNotifications(
     NotificationStore store(*lease, notifications_topic_);
     auto existing = store.Since(request->authority_id(), request->recipient_id(), 0);
     if (!existing.ok()) return runtime::ToGrpcStatus(existing.status());
-    for (const auto& n : *existing) {
-      cursor =
-          std::max(cursor, n.created_at().seconds() * 1'000'000 + n.created_at().nanos() / 1000);
-    }
+    for (const auto& n : *existing)
+      cursor = std::max(cursor, CreatedMicros(n));
   }
+  writer->SendInitialMetadata();
   while (!context->IsCancelled()) {
     {
       auto lease = pool_.Acquire();
@@ -92,8 +91,7 @@ grpc::Status NotificationsGrpcService::StreamNotifications(
       if (fresh.ok()) {
         for (const auto& n : *fresh) {
           if (!writer->Write(n)) return grpc::Status::OK;  // the client went away
-          cursor = std::max(cursor,
-                            n.created_at().seconds() * 1'000'000 + n.created_at().nanos() / 1000);
+          cursor = std::max(cursor, CreatedMicros(n));
         }
       }
     }
@@ -109,7 +107,7 @@ grpc::Status NotificationsGrpcService::GetPreferences(grpc::ServerContext* conte
     return s;
   }
   auto lease = pool_.Acquire();
-  NotificationStore store(*lease, notifications_topic_);
+  NotificationStore store(*lease, notifications_topic_, defaults_);
   auto preferences = store.GetPreferences(request->authority_id(), request->recipient_id());
   if (!preferences.ok()) return runtime::ToGrpcStatus(preferences.status());
   *response = *std::move(preferences);

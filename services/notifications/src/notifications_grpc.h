@@ -4,6 +4,7 @@
 // they hold the "notifications-admin" role.
 #pragma once
 
+#include "notification_store.h"
 #include "oversight/authorities/authorities.h"
 #include "oversight/notifications/v1/notifications.grpc.pb.h"
 #include "oversight/redis/connection_pool.h"
@@ -18,12 +19,14 @@ class NotificationsGrpcService final : public v1::NotificationsService::Service 
   NotificationsGrpcService(const authorities::AuthorityRegistry& authorities,
                            redis::ConnectionPool& pool, const runtime::Authenticator& authenticator,
                            const runtime::Clock& clock, std::string notifications_topic,
+                           PreferenceDefaults defaults = {},
                            absl::Duration stream_poll_interval = absl::Milliseconds(200))
       : authorities_(authorities),
         pool_(pool),
         authenticator_(authenticator),
         clock_(clock),
         notifications_topic_(std::move(notifications_topic)),
+        defaults_(std::move(defaults)),
         stream_poll_interval_(stream_poll_interval) {}
 
   grpc::Status ListNotifications(grpc::ServerContext* context,
@@ -33,12 +36,15 @@ class NotificationsGrpcService final : public v1::NotificationsService::Service 
                            v1::Notification* response) override;
   // Sends every notification created after the call started, as it is stored, until the client
   // cancels or the server shuts down. New ones reach the client within stream_poll_interval.
+  // The server sends its initial metadata once the stream is live: a client that waits for it
+  // (ClientReader::WaitForInitialMetadata) receives everything created afterwards.
   grpc::Status StreamNotifications(grpc::ServerContext* context,
                                    const v1::StreamNotificationsRequest* request,
                                    grpc::ServerWriter<v1::Notification>* writer) override;
   grpc::Status GetPreferences(grpc::ServerContext* context,
                               const v1::GetPreferencesRequest* request,
                               v1::Preferences* response) override;
+  // Returns the person's preferences, or the deployment's defaults if they never set any.
   // Channels must be known values; hours 0-23 (digest_hour -1 turns the digest off).
   grpc::Status SetPreferences(grpc::ServerContext* context, const v1::Preferences* request,
                               v1::Preferences* response) override;
@@ -52,6 +58,7 @@ class NotificationsGrpcService final : public v1::NotificationsService::Service 
   const runtime::Authenticator& authenticator_;
   const runtime::Clock& clock_;
   std::string notifications_topic_;
+  PreferenceDefaults defaults_;
   absl::Duration stream_poll_interval_;
 };
 

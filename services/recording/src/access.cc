@@ -60,6 +60,61 @@ std::string CoveredManager(const std::string& subject, const std::vector<std::st
   return "";
 }
 
+// The grant of `subject` in `grants` (subject -> target -> expiry) for one of `targets`: an
+// active one if any, else an expired one (for the refusal's notes), else none (empty target).
+struct Grant {
+  bool active = false;
+  std::string target;
+  absl::Time until;
+};
+
+Grant ActiveGrant(const std::map<std::string, std::map<std::string, absl::Time>>& grants,
+                  const std::string& subject, const std::vector<std::string>& targets,
+                  absl::Time now) {
+  Grant found;
+  auto it = grants.find(subject);
+  if (it == grants.end()) return found;
+  for (const auto& target : targets) {
+    auto grant = it->second.find(target);
+    if (grant == it->second.end()) continue;
+    if (Active(grant->second, now)) return {true, target, grant->second};
+    found = {false, target, grant->second};
+  }
+  return found;
+}
+
+// Why the principal has access to the file of one of the record's children ("" if not): the
+// child's allocated worker, in that worker's line-manager chain, in the child's team, or a
+// CHILD_FILE grant. Expired grants are noted.
+std::string ChildFileAccess(const runtime::Principal& p, const RecordParties& record,
+                            const Relationships& rel, absl::Time now,
+                            std::vector<std::string>& notes) {
+  auto team = rel.team.find(p.subject);
+  for (const auto& child : record.child_ids) {
+    auto it = rel.child_cases.find(child);
+    if (it == rel.child_cases.end()) continue;
+    const ChildCase& allocation = it->second;
+    if (!allocation.worker_id.empty() && allocation.worker_id == p.subject) {
+      return "allocated worker of child " + child;
+    }
+    if (!allocation.worker_id.empty() &&
+        Contains(LineManagerChain(rel, allocation.worker_id), p.subject)) {
+      return absl::StrCat("line manager chain of ", allocation.worker_id,
+                          ", the allocated worker of child ", child);
+    }
+    if (!allocation.team_id.empty() && team != rel.team.end() &&
+        team->second == allocation.team_id) {
+      return absl::StrCat("member of team ", allocation.team_id, ", to which child ", child,
+                          " is allocated");
+    }
+  }
+  const Grant grant = ActiveGrant(rel.child_file, p.subject, record.child_ids, now);
+  if (grant.active) return "access to the file of child " + grant.target;
+  if (!grant.target.empty())
+    notes.push_back("access to the file of child " + grant.target + " expired");
+  return "";
+}
+
 // The reader classes `principal` holds for this record (beyond parties and the chain), each with
 // a short explanation; and notes on near misses (an expired grant) for the refusal reason.
 struct Classes {
@@ -96,17 +151,41 @@ Classes ClassesOf(const runtime::Principal& p, const RecordParties& record,
   if (p.HasRole("workforce_development")) {
     c.held.push_back({"workforce_development", "role workforce_development"});
   }
-  if (p.HasRole("regulator")) c.held.push_back({"regulator", "role regulator"});
-  if (auto it = rel.child_file.find(p.subject); it != rel.child_file.end()) {
-    for (const auto& child : record.child_ids) {
-      auto grant = it->second.find(child);
-      if (grant == it->second.end()) continue;
-      if (Active(grant->second, now)) {
-        c.held.push_back({"child_file_access", "access to the file of child " + child});
-        break;
-      }
-      c.notes.push_back("access to the file of child " + child + " expired");
+  if (p.HasRole("regulator")) {
+    std::vector<std::string> parties = record.supervisee_ids;
+    parties.push_back(record.supervisor_id);
+    const Grant grant = ActiveGrant(rel.regulator, p.subject, parties, now);
+    if (grant.active) {
+      c.held.push_back({"regulator", absl::StrCat("fitness to practise of ", grant.target,
+                                                  ", regulator grant until ", When(grant.until))});
+    } else if (!grant.target.empty()) {
+      c.notes.push_back(
+          absl::StrCat("regulator grant for ", grant.target, " expired ", When(grant.until)));
+    } else {
+      c.notes.push_back("role regulator without a grant for a party of this record");
     }
+  }
+  const Grant subject = ActiveGrant(rel.data_subject, p.subject, record.child_ids, now);
+  if (subject.active) {
+    c.held.push_back(
+        {"data_subject", absl::StrCat("subject access to the records of child ", subject.target,
+                                      " until ", When(subject.until))});
+  } else if (!subject.target.empty()) {
+    c.notes.push_back(absl::StrCat("subject access to the records of child ", subject.target,
+                                   " expired ", When(subject.until)));
+  }
+  const Grant parent = ActiveGrant(rel.parental_responsibility, p.subject, record.child_ids, now);
+  if (parent.active) {
+    c.held.push_back(
+        {"parental_responsibility",
+         absl::StrCat("subject access as a holder of parental responsibility for child ",
+                      parent.target, " until ", When(parent.until))});
+  } else if (!parent.target.empty()) {
+    c.notes.push_back(absl::StrCat("subject access (parental responsibility) for child ",
+                                   parent.target, " expired ", When(parent.until)));
+  }
+  if (const std::string why = ChildFileAccess(p, record, rel, now, c.notes); !why.empty()) {
+    c.held.push_back({"child_file_access", why});
   }
   return c;
 }
@@ -169,8 +248,9 @@ const std::vector<std::string>& DefaultReaders(const std::string& record_class) 
                                                    "inspector",
                                                    "workforce_development"};
   static const std::vector<std::string> kChild = {
-      "child_file_access", "covering_manager", "senior_manager",    "investigating_officer",
-      "inspector",         "regulator",        "performance_and_qa"};
+      "child_file_access", "data_subject",   "parental_responsibility",
+      "covering_manager",  "senior_manager", "investigating_officer",
+      "inspector",         "regulator",      "performance_and_qa"};
   return record_class == "child" ? kChild : kWorker;
 }
 
@@ -263,6 +343,67 @@ AccessDecision DecideWrite(const runtime::Principal& principal, const RecordPart
       return Deny("only a party to the record or their line manager completes its actions");
   }
   return Deny("unknown write");
+}
+
+std::string GrantTargetOf(const v1::GrantAccessRequest& request) {
+  switch (request.kind()) {
+    case v1::GRANT_KIND_COVER:
+      return request.manager_id();
+    case v1::GRANT_KIND_CHILD_FILE:
+    case v1::GRANT_KIND_DATA_SUBJECT:
+    case v1::GRANT_KIND_PARENTAL_RESPONSIBILITY:
+      return request.child_id();
+    case v1::GRANT_KIND_REGULATOR:
+      return request.worker_id();
+    default:
+      return "";
+  }
+}
+
+absl::StatusOr<std::string> GrantTarget(const v1::GrantAccessRequest& request, absl::Time now) {
+  if (request.subject_id().empty()) {
+    return absl::InvalidArgumentError("subject_id: say who is granted access");
+  }
+  const std::string target = GrantTargetOf(request);
+  bool time_limited = true;
+  switch (request.kind()) {
+    case v1::GRANT_KIND_INSPECTOR:
+      break;
+    case v1::GRANT_KIND_COVER:
+      if (target.empty()) {
+        return absl::InvalidArgumentError("manager_id: name the manager whose absence is covered");
+      }
+      time_limited = false;
+      break;
+    case v1::GRANT_KIND_CHILD_FILE:
+    case v1::GRANT_KIND_DATA_SUBJECT:
+    case v1::GRANT_KIND_PARENTAL_RESPONSIBILITY:
+      if (target.empty()) {
+        return absl::InvalidArgumentError("child_id: name the child whose records are opened");
+      }
+      time_limited = request.kind() != v1::GRANT_KIND_CHILD_FILE;
+      break;
+    case v1::GRANT_KIND_REGULATOR:
+      if (target.empty()) {
+        return absl::InvalidArgumentError(
+            "worker_id: name the registrant whose fitness to practise is examined (S14)");
+      }
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "kind: INSPECTOR, COVER, CHILD_FILE, DATA_SUBJECT, PARENTAL_RESPONSIBILITY or REGULATOR");
+  }
+  if (time_limited && !request.has_expires_at()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expires_at: a ", v1::GrantKind_Name(request.kind()),
+                     " grant is time-limited (H16/S14); say until when access is given"));
+  }
+  if (request.has_expires_at() && absl::FromUnixSeconds(request.expires_at().seconds()) <= now) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expires_at: ", When(absl::FromUnixSeconds(request.expires_at().seconds())),
+                     " has already passed"));
+  }
+  return target;
 }
 
 }  // namespace oversight::recording

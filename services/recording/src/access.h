@@ -16,8 +16,15 @@
 //   investigating_officer             role "investigating_officer"
 //   ofsted_inspector, inspector       role "inspector" AND an unexpired INSPECTOR grant
 //   workforce_development             role "workforce_development" (worker-specific records)
-//   regulator                         role "regulator" (child-specific records, S14)
-//   child_file_access                 a CHILD_FILE grant for one of the record's children
+//   regulator                         role "regulator" AND an unexpired REGULATOR grant for a
+//                                     party of the record (SWE/HCPC fitness to practise, S14)
+//   data_subject                      an unexpired DATA_SUBJECT grant for one of the record's
+//                                     children (subject access, S14)
+//   parental_responsibility           an unexpired PARENTAL_RESPONSIBILITY grant for one of them
+//   child_file_access                 access to the file of one of the record's children: the
+//                                     child's allocated worker, their line-manager chain, a
+//                                     member of the child's team (from the case events), or a
+//                                     CHILD_FILE grant
 // A pack with no `access:` rule for a record class (worker / child) uses the default lists below
 // (DefaultReaders), which follow H16 and S14. Writes are narrower: see DecideWrite.
 #pragma once
@@ -27,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "oversight/policy/pack.h"
 #include "oversight/recording/v1/recording_service.pb.h"
@@ -34,8 +42,15 @@
 
 namespace oversight::recording {
 
-// What the workforce directory and the grants say about people. Filled by the store from
-// workforce events and GrantAccess calls; plain data.
+// A child's allocation as the case events say (CaseAllocated, LeadPractitionerChanged,
+// CaseTransferred): who has access to the child's file.
+struct ChildCase {
+  std::string worker_id;  // the allocated practitioner ("" if none)
+  std::string team_id;
+};
+
+// What the workforce directory, the case events and the grants say about people. Filled by the
+// store from workforce and case events and GrantAccess calls; plain data.
 struct Relationships {
   // worker -> line manager (supervisor), from WorkerJoined / SupervisorChanged.
   std::map<std::string, std::string> line_manager;
@@ -45,6 +60,15 @@ struct Relationships {
   std::map<std::string, absl::Time> inspector_until;
   // subject -> children whose file they can access (-> expiry).
   std::map<std::string, std::map<std::string, absl::Time>> child_file;
+  // subject -> children whose records they may read under subject access (-> expiry).
+  std::map<std::string, std::map<std::string, absl::Time>> data_subject;
+  std::map<std::string, std::map<std::string, absl::Time>> parental_responsibility;
+  // regulator -> registrant (worker) whose fitness to practise they examine (-> expiry).
+  std::map<std::string, std::map<std::string, absl::Time>> regulator;
+  // child -> allocation, for the record's children (absent: no case event names the child).
+  std::map<std::string, ChildCase> child_cases;
+  // worker -> team, from the directory (for the principal).
+  std::map<std::string, std::string> team;
 };
 
 // The people and children a record concerns.
@@ -90,6 +114,14 @@ enum class WriteKind { kCreate, kEdit, kCirculate, kSign, kAmend, kDisagree, kCo
 // CompleteAction: a party or the line-manager chain. Reading rights alone never allow a write.
 AccessDecision DecideWrite(const runtime::Principal& principal, const RecordParties& record,
                            WriteKind kind, const Relationships& relationships, absl::Time now);
+
+// Checks a GrantAccessRequest and returns the grant's target: the manager covered (COVER), the
+// child (CHILD_FILE, DATA_SUBJECT, PARENTAL_RESPONSIBILITY), the registrant (REGULATOR), or ""
+// (INSPECTOR). INSPECTOR, subject access and REGULATOR grants are time-limited: expires_at is
+// required and must be after `now`. INVALID_ARGUMENT naming the field otherwise.
+absl::StatusOr<std::string> GrantTarget(const v1::GrantAccessRequest& request, absl::Time now);
+// The target field of a request for its kind, unchecked ("" for INSPECTOR and unknown kinds).
+std::string GrantTargetOf(const v1::GrantAccessRequest& request);
 
 // The line-manager chain above `worker` (nearest first), stopping at cycles and after 20 steps.
 std::vector<std::string> LineManagerChain(const Relationships& relationships,

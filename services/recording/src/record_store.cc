@@ -7,9 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lifecycle.h"
+#include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/pipeline/outbox_event.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
+#include "records_topic.h"
 #include "supervision_events.h"
 
 namespace oversight::recording {
@@ -47,6 +49,25 @@ std::string CoverKey(const std::string& a, const std::string& s) {
 }
 std::string ChildGrantKey(const std::string& a, const std::string& s) {
   return Tag(a) + "grant:child:" + s;
+}
+std::string DataSubjectKey(const std::string& a, const std::string& s) {
+  return Tag(a) + "grant:data_subject:" + s;
+}
+std::string ParentalKey(const std::string& a, const std::string& s) {
+  return Tag(a) + "grant:parental:" + s;
+}
+std::string RegulatorKey(const std::string& a, const std::string& s) {
+  return Tag(a) + "grant:regulator:" + s;
+}
+std::string CaseKey(const std::string& a, const std::string& c) {
+  return Tag(a) + "case:" + c;
+}
+
+// Who was or is indexed for a version: the supervisor and the supervisees.
+std::vector<std::string> WorkersOf(const v1::Record& r) {
+  std::vector<std::string> workers(r.supervisee_ids().begin(), r.supervisee_ids().end());
+  workers.push_back(r.supervisor_id());
+  return workers;
 }
 
 std::string DueScore(const common::v1::Date& d) {
@@ -156,6 +177,21 @@ absl::StatusOr<Relationships> RecordStore::LoadRelationships(const std::string& 
   Relationships rel;
   std::vector<std::string> frontier{parties.supervisor_id};
   frontier.insert(frontier.end(), parties.supervisee_ids.begin(), parties.supervisee_ids.end());
+  if (!parties.child_ids.empty()) {
+    redis::Pipeline cases;
+    for (const auto& child : parties.child_ids)
+      cases.Add({"HMGET", CaseKey(authority, child), "state", "worker_id", "team_id"});
+    auto replies = connection_.Execute(cases, redis::Idempotency::kIdempotent);
+    if (!replies.ok()) return replies.status();
+    for (size_t i = 0; i < parties.child_ids.size(); ++i) {
+      const auto& fields = (*replies)[i].elements();
+      if (fields.size() != 3 || !fields[0].is_string()) continue;  // unknown child
+      ChildCase& allocation = rel.child_cases[parties.child_ids[i]];
+      if (fields[1].is_string()) allocation.worker_id = fields[1].str();
+      if (fields[2].is_string()) allocation.team_id = fields[2].str();
+      if (!allocation.worker_id.empty()) frontier.push_back(allocation.worker_id);
+    }
+  }
   for (int depth = 0; depth < 20 && !frontier.empty(); ++depth) {
     std::vector<std::string> next;
     for (const auto& worker : frontier) {
@@ -171,15 +207,25 @@ absl::StatusOr<Relationships> RecordStore::LoadRelationships(const std::string& 
   pipeline.Add({"HGET", InspectorKey(authority), subject});
   pipeline.Add({"HGETALL", CoverKey(authority, subject)});
   pipeline.Add({"HGETALL", ChildGrantKey(authority, subject)});
+  pipeline.Add({"HGETALL", DataSubjectKey(authority, subject)});
+  pipeline.Add({"HGETALL", ParentalKey(authority, subject)});
+  pipeline.Add({"HGETALL", RegulatorKey(authority, subject)});
+  pipeline.Add({"HGET", DirKey(authority, subject), "team_id"});
   auto replies = connection_.Execute(pipeline, redis::Idempotency::kIdempotent);
   if (!replies.ok()) return replies.status();
   if ((*replies)[0].is_string()) {
     rel.inspector_until[subject] = absl::FromUnixSeconds(std::atoll((*replies)[0].str().c_str()));
   }
-  for (const auto& [manager, expiry] : HashOf((*replies)[1]))
-    rel.covering[subject][manager] = Expiry(expiry);
-  for (const auto& [child, expiry] : HashOf((*replies)[2]))
-    rel.child_file[subject][child] = Expiry(expiry);
+  auto fill = [&](const redis::Reply& reply, std::map<std::string, absl::Time>& into) {
+    for (const auto& [target, expiry] : HashOf(reply))
+      into[target] = Expiry(expiry);
+  };
+  fill((*replies)[1], rel.covering[subject]);
+  fill((*replies)[2], rel.child_file[subject]);
+  fill((*replies)[3], rel.data_subject[subject]);
+  fill((*replies)[4], rel.parental_responsibility[subject]);
+  fill((*replies)[5], rel.regulator[subject]);
+  if ((*replies)[6].is_string()) rel.team[subject] = (*replies)[6].str();
   return rel;
 }
 
@@ -200,39 +246,69 @@ absl::Status RecordStore::EmitAudit(redis::ChangeSet& change, const std::string&
   return pipeline::EmitEvent(change, audit_topic_, record_id, event);
 }
 
-void RecordStore::VersionCommands(const v1::Record& next, redis::ChangeSet& change) const {
+void RecordStore::VersionCommands(const v1::Record& next, const VersionContext& context,
+                                  redis::ChangeSet& change) const {
   const std::string& a = next.authority_id();
   const std::string& id = next.record_id();
   const std::string version_key = VersionKey(a, id, next.version());
   change.Write(version_key, {"SET", version_key, next.SerializeAsString()});
   change.Write(HeadKey(a, id), {"SET", HeadKey(a, id), std::to_string(next.version())});
   const std::string held = std::to_string(next.held_at().seconds());
-  std::vector<std::string> workers(next.supervisee_ids().begin(), next.supervisee_ids().end());
-  workers.push_back(next.supervisor_id());
+  const std::vector<std::string> workers = WorkersOf(next);
   for (const auto& w : workers)
     change.Write(WorkerRecordsKey(a, w), {"ZADD", WorkerRecordsKey(a, w), held, id});
-  for (const auto& child : PartiesOf(next).child_ids)
+  const std::vector<std::string> children = PartiesOf(next).child_ids;
+  for (const auto& child : children)
     change.Write(ChildRecordsKey(a, child), {"ZADD", ChildRecordsKey(a, child), held, id});
 
   if (next.status() == v1::RECORD_STATUS_PURGED) {
-    // Retention ended: the content of every earlier version is destroyed; the tombstone stays.
+    // Retention ended: the content of every earlier version is destroyed, with what it left
+    // behind (actions, agenda entries, index entries the tombstone does not keep).
     for (int v = 1; v <= next.version() - 1; ++v) {
       const std::string key = VersionKey(a, id, v);
       change.Write(key, {"DEL", key});
     }
+    if (context.destroyed == nullptr) return;
+    std::set<std::string> kept(workers.begin(), workers.end());
+    for (const auto& earlier : *context.destroyed) {
+      for (const auto& w : WorkersOf(earlier)) {
+        if (kept.insert(w).second) {
+          change.Write(WorkerRecordsKey(a, w), {"ZREM", WorkerRecordsKey(a, w), id});
+        }
+      }
+      for (const auto& child : PartiesOf(earlier).child_ids) {
+        if (std::find(children.begin(), children.end(), child) != children.end()) continue;
+        change.Write(ChildRecordsKey(a, child), {"ZREM", ChildRecordsKey(a, child), id});
+      }
+      for (const auto& action : AllActions(earlier)) {
+        const std::string key = ActionKey(a, action.action_id());
+        change.Write(key, {"DEL", key});
+        for (const auto& w : AgendaWorkers(earlier, action))
+          change.Write(AgendaKey(a, w), {"ZREM", AgendaKey(a, w), action.action_id()});
+      }
+    }
+    return;
   }
-}
-
-absl::Status RecordStore::RestoreVersion(const v1::Record& version) {
-  if (version.record_id().empty() || version.authority_id().empty() || version.version() < 1) {
-    return absl::InvalidArgumentError("a stored version needs record_id, authority_id, version");
+  if (next.status() == v1::RECORD_STATUS_DRAFT || next.has_missed()) return;
+  // Actions new to this version join the agendas; completion state is kept per action.
+  std::set<std::string> known;
+  if (context.previous != nullptr && context.previous->status() != v1::RECORD_STATUS_DRAFT) {
+    for (const auto& action : AllActions(*context.previous))
+      known.insert(action.action_id());
   }
-  redis::ChangeSet change;
-  VersionCommands(version, change);
-  auto applied = change.Apply(
-      connection_, version.authority_id(), kServiceName,
-      events::DeriveId({"restore", version.record_id(), std::to_string(version.version())}));
-  return applied.ok() ? absl::OkStatus() : applied.status();
+  for (const auto& action : AllActions(next)) {
+    if (known.count(action.action_id())) continue;
+    if (context.restored_actions != nullptr &&
+        context.restored_actions->count(action.action_id())) {
+      continue;  // rebuild: its later state (completed) was restored from the topic
+    }
+    const std::string key = ActionKey(a, action.action_id());
+    change.Write(key, {"SET", key, action.SerializeAsString()});
+    for (const auto& w : AgendaWorkers(next, action)) {
+      change.Write(AgendaKey(a, w),
+                   {"ZADD", AgendaKey(a, w), DueScore(action.due_on()), action.action_id()});
+    }
+  }
 }
 
 absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Record& next,
@@ -246,25 +322,18 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
       return absl::AlreadyExistsError(absl::StrCat("record ", id, " already exists in ", a));
     }
   }
-  redis::ChangeSet change;
-  VersionCommands(next, change);
-  if (next.status() != v1::RECORD_STATUS_DRAFT && !next.has_missed()) {
-    // Actions new to this version join the agendas; completion state is kept per action.
-    std::set<std::string> known;
-    if (previous != nullptr && previous->status() != v1::RECORD_STATUS_DRAFT) {
-      for (const auto& action : AllActions(*previous))
-        known.insert(action.action_id());
-    }
-    for (const auto& action : AllActions(next)) {
-      if (known.count(action.action_id())) continue;
-      const std::string key = ActionKey(a, action.action_id());
-      change.Write(key, {"SET", key, action.SerializeAsString()});
-      for (const auto& w : AgendaWorkers(next, action)) {
-        change.Write(AgendaKey(a, w),
-                     {"ZADD", AgendaKey(a, w), DueScore(action.due_on()), action.action_id()});
+  std::vector<v1::Record> destroyed;
+  if (next.status() == v1::RECORD_STATUS_PURGED) {
+    auto earlier = Versions(a, id);
+    if (!earlier.ok()) return earlier.status();
+    for (auto& version : *earlier) {
+      if (version.version() > 0 && version.version() < next.version()) {
+        destroyed.push_back(std::move(version));
       }
     }
   }
+  redis::ChangeSet change;
+  VersionCommands(next, {previous, &destroyed, nullptr}, change);
   for (const auto& outbound : EventsFor(previous, next)) {
     if (auto s = pipeline::EmitEvent(change, supervision_topic_, outbound.key, *outbound.event);
         !s.ok())
@@ -277,7 +346,18 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
         kServiceName, a, id, events::DeriveId({id, std::to_string(next.version())}), "version", at,
         at);
     *stored.mutable_record() = next;
-    if (auto s = pipeline::EmitEvent(change, records_topic_, id, stored); !s.ok()) return s;
+    if (auto s = pipeline::EmitEvent(change, records_topic_,
+                                     RecordVersionTopicKey(a, id, next.version()), stored);
+        !s.ok())
+      return s;
+    // Null values for everything the purge destroyed: compaction removes it from Kafka too.
+    for (int v = 1; v < next.version() && next.status() == v1::RECORD_STATUS_PURGED; ++v)
+      change.EmitTombstone(records_topic_, RecordVersionTopicKey(a, id, v));
+    std::set<std::string> actions;
+    for (const auto& earlier : destroyed)
+      for (const auto& action : AllActions(earlier))
+        if (actions.insert(action.action_id()).second)
+          change.EmitTombstone(records_topic_, ActionTopicKey(a, action.action_id()));
   }
   if (auto s = EmitAudit(change, a, id, audit, absl::StrCat("audit/v", next.version())); !s.ok())
     return s;
@@ -289,6 +369,104 @@ absl::Status RecordStore::SaveVersion(const v1::Record* previous, const v1::Reco
                                            next.version(), " already exists); read it again"));
   }
   return absl::OkStatus();
+}
+
+absl::Status RecordStore::RestoreVersionKey(const v1::Record& version) {
+  if (version.record_id().empty() || version.authority_id().empty() || version.version() < 1) {
+    return absl::InvalidArgumentError("a stored version needs record_id, authority_id, version");
+  }
+  const std::string key =
+      VersionKey(version.authority_id(), version.record_id(), version.version());
+  redis::ChangeSet change;
+  change.Write(key, {"SET", key, version.SerializeAsString()});
+  auto applied = change.Apply(connection_, version.authority_id(), kServiceName, "");
+  return applied.ok() ? absl::OkStatus() : applied.status();
+}
+
+absl::Status RecordStore::RestoreAction(const std::string& authority, const std::string& action_id,
+                                        const v1::SmartAction* state) {
+  const std::string key = ActionKey(authority, action_id);
+  redis::ChangeSet change;
+  if (state == nullptr) {
+    change.Write(key, {"DEL", key});
+  } else {
+    change.Write(key, {"SET", key, state->SerializeAsString()});
+  }
+  auto applied = change.Apply(connection_, authority, kServiceName, "");
+  return applied.ok() ? absl::OkStatus() : applied.status();
+}
+
+absl::Status RecordStore::RestoreGrant(const v1::GrantStored& grant) {
+  const v1::GrantAccessRequest& request = grant.grant();
+  // The stored grant was checked when it was made.
+  const std::string target = GrantTargetOf(request);
+  const auto [key, field] = GrantField(request, target);
+  if (key.empty()) return absl::InvalidArgumentError("a stored grant of unknown kind");
+  redis::ChangeSet change;
+  change.Write(key,
+               {"HSET", key, field,
+                request.has_expires_at() ? std::to_string(request.expires_at().seconds()) : "0"});
+  auto applied = change.Apply(connection_, request.authority_id(), kServiceName, "");
+  return applied.ok() ? absl::OkStatus() : applied.status();
+}
+
+absl::Status RecordStore::ReplayRecord(const std::string& authority, const std::string& record_id,
+                                       int last_version) {
+  redis::Pipeline pipeline;
+  for (int v = 1; v <= last_version; ++v)
+    pipeline.Add({"GET", VersionKey(authority, record_id, v)});
+  auto replies = connection_.Execute(pipeline, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::optional<v1::Record>> versions;
+  int purged_at = 0;
+  for (const auto& reply : *replies) {
+    v1::Record record;
+    if (reply.is_string() && record.ParseFromString(reply.str())) {
+      if (record.status() == v1::RECORD_STATUS_PURGED) purged_at = record.version();
+      versions.push_back(std::move(record));
+    } else {
+      versions.push_back(std::nullopt);
+    }
+  }
+  redis::ChangeSet change;
+  if (purged_at > 0) {
+    // Only the tombstone counts; whatever of the destroyed versions is still on the topic (it is
+    // not compacted yet) is destroyed again, as the purge did.
+    std::vector<v1::Record> destroyed;
+    for (int v = 1; v < purged_at; ++v)
+      if (versions[v - 1].has_value()) destroyed.push_back(*versions[v - 1]);
+    VersionCommands(*versions[purged_at - 1], {nullptr, &destroyed, nullptr}, change);
+  } else {
+    std::set<std::string> action_ids;
+    for (const auto& version : versions) {
+      if (!version.has_value()) continue;
+      for (const auto& action : AllActions(*version))
+        action_ids.insert(action.action_id());
+    }
+    std::set<std::string> restored;
+    if (!action_ids.empty()) {
+      redis::Pipeline exists;
+      for (const auto& action_id : action_ids)
+        exists.Add({"EXISTS", ActionKey(authority, action_id)});
+      auto found = connection_.Execute(exists, redis::Idempotency::kIdempotent);
+      if (!found.ok()) return found.status();
+      size_t i = 0;
+      for (const auto& action_id : action_ids)
+        if ((*found)[i++].integer() != 0) restored.insert(action_id);
+    }
+    const v1::Record* previous = nullptr;
+    for (int v = 1; v <= last_version; ++v) {
+      if (!versions[v - 1].has_value()) {
+        return absl::DataLossError(absl::StrCat("record ", record_id, " of ", authority,
+                                                ": version ", v, " of ", last_version,
+                                                " is not on the records topic"));
+      }
+      VersionCommands(*versions[v - 1], {previous, nullptr, &restored}, change);
+      previous = &*versions[v - 1];
+    }
+  }
+  auto applied = change.Apply(connection_, authority, kServiceName, "");
+  return applied.ok() ? absl::OkStatus() : applied.status();
 }
 
 absl::Status RecordStore::Audit(const std::string& authority, const std::string& record_id,
@@ -343,6 +521,16 @@ absl::StatusOr<v1::SmartAction> RecordStore::CompleteAction(
                          "audit/action/" + action.action_id());
       !s.ok())
     return s;
+  if (!records_topic_.empty()) {
+    v1::ActionStored stored;
+    *stored.mutable_meta() = events::DerivedMeta(kServiceName, authority, action.action_id(),
+                                                 action.action_id(), "stored/completed", now, now);
+    *stored.mutable_action() = done;
+    if (auto s = pipeline::EmitEvent(change, records_topic_,
+                                     ActionTopicKey(authority, action.action_id()), stored);
+        !s.ok())
+      return s;
+  }
   auto applied = change.Apply(connection_, authority, kServiceName,
                               events::DeriveId({action.action_id(), "completed"}));
   if (!applied.ok()) return applied.status();
@@ -405,34 +593,127 @@ redis::ChangeSet RecordStore::DirectoryChange(const std::string& authority,
   return change;
 }
 
-absl::Status RecordStore::Grant(const std::string& authority, v1::GrantKind kind,
-                                const std::string& subject, const std::string& target,
-                                absl::Time expires_at) {
-  if (subject.empty()) return absl::InvalidArgumentError("subject_id: who is granted access");
-  const std::string expiry =
-      expires_at == absl::InfiniteFuture() ? "0" : std::to_string(absl::ToUnixSeconds(expires_at));
-  std::vector<std::string> command;
-  switch (kind) {
-    case v1::GRANT_KIND_INSPECTOR:
-      if (expires_at == absl::InfiniteFuture()) {
-        return absl::InvalidArgumentError("expires_at: an inspector grant is time-limited");
-      }
-      command = {"HSET", InspectorKey(authority), subject, expiry};
-      break;
-    case v1::GRANT_KIND_COVER:
-      if (target.empty()) return absl::InvalidArgumentError("manager_id: the manager covered");
-      command = {"HSET", CoverKey(authority, subject), target, expiry};
-      break;
-    case v1::GRANT_KIND_CHILD_FILE:
-      if (target.empty()) return absl::InvalidArgumentError("child_id: whose file");
-      command = {"HSET", ChildGrantKey(authority, subject), target, expiry};
-      break;
-    default:
-      return absl::InvalidArgumentError("kind: INSPECTOR, COVER or CHILD_FILE");
-  }
+redis::ChangeSet RecordStore::CaseChange(const std::string& authority,
+                                         const google::protobuf::Message& event) const {
   redis::ChangeSet change;
-  change.Write(command[1], command);
-  auto applied = change.Apply(connection_, authority, kServiceName, "");
+  const auto* descriptor = event.GetDescriptor();
+  const auto* child_field = descriptor->FindFieldByName("child_id");
+  if (child_field == nullptr ||
+      child_field->type() != google::protobuf::FieldDescriptor::TYPE_STRING)
+    return change;
+  const std::string child = event.GetReflection()->GetString(event, child_field);
+  if (child.empty()) return change;
+  const std::string key = CaseKey(authority, child);
+  // Any case event names a child the case system knows.
+  change.Write(key, {"HSETNX", key, "state", "open"});
+  if (const auto* allocated = dynamic_cast<const cases::v1::CaseAllocated*>(&event)) {
+    change.Write(key, {"HSET", key, "state", "open", "worker_id", allocated->worker_id(), "team_id",
+                       allocated->team_id()});
+  } else if (const auto* lead = dynamic_cast<const cases::v1::LeadPractitionerChanged*>(&event)) {
+    change.Write(key, {"HSET", key, "worker_id", lead->worker_id()});
+  } else if (dynamic_cast<const cases::v1::CaseClosed*>(&event) != nullptr) {
+    change.Write(key, {"HSET", key, "state", "closed"});
+  } else if (const auto* moved = dynamic_cast<const cases::v1::CaseTransferred*>(&event)) {
+    if (!moved->to_authority_id().empty() && moved->to_authority_id() != authority) {
+      change.Write(key, {"HSET", key, "state", "transferred"});
+    } else if (!moved->to_team_id().empty()) {
+      change.Write(key, {"HSET", key, "team_id", moved->to_team_id()});
+    }
+  }
+  return change;
+}
+
+absl::StatusOr<std::vector<std::string>> RecordStore::UnknownChildren(
+    const std::string& authority, const std::vector<std::string>& child_ids) {
+  if (child_ids.empty()) return std::vector<std::string>{};
+  redis::Pipeline pipeline;
+  for (const auto& child : child_ids)
+    pipeline.Add({"EXISTS", CaseKey(authority, child)});
+  auto replies = connection_.Execute(pipeline, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::string> unknown;
+  for (size_t i = 0; i < child_ids.size(); ++i)
+    if ((*replies)[i].integer() == 0) unknown.push_back(child_ids[i]);
+  return unknown;
+}
+
+std::pair<std::string, std::string> RecordStore::GrantField(const v1::GrantAccessRequest& request,
+                                                            const std::string& target) {
+  const std::string& a = request.authority_id();
+  const std::string& subject = request.subject_id();
+  switch (request.kind()) {
+    case v1::GRANT_KIND_INSPECTOR:
+      return {InspectorKey(a), subject};
+    case v1::GRANT_KIND_COVER:
+      return {CoverKey(a, subject), target};
+    case v1::GRANT_KIND_CHILD_FILE:
+      return {ChildGrantKey(a, subject), target};
+    case v1::GRANT_KIND_DATA_SUBJECT:
+      return {DataSubjectKey(a, subject), target};
+    case v1::GRANT_KIND_PARENTAL_RESPONSIBILITY:
+      return {ParentalKey(a, subject), target};
+    case v1::GRANT_KIND_REGULATOR:
+      return {RegulatorKey(a, subject), target};
+    default:
+      return {"", ""};
+  }
+}
+
+absl::Status RecordStore::EmitGrantAudit(redis::ChangeSet& change,
+                                         const v1::GrantAccessRequest& request,
+                                         const std::string& target, const AuditEntry& audit) const {
+  static std::atomic<uint64_t> counter{0};
+  audit::v1::AccessGranted event;
+  *event.mutable_meta() = events::DerivedMeta(
+      kServiceName, request.authority_id(), request.subject_id(), GrantTopicKey(request, target),
+      absl::StrCat("grant/", audit.actor.subject, "/", absl::ToUnixNanos(audit.at), "/",
+                   counter.fetch_add(1)),
+      audit.at, audit.at);
+  event.set_actor_id(audit.actor.subject);
+  for (const auto& role : audit.actor.roles)
+    event.add_actor_roles(role);
+  event.set_kind(v1::GrantKind_Name(request.kind()));
+  event.set_subject_id(request.subject_id());
+  event.set_target_id(target);
+  if (request.has_expires_at()) *event.mutable_expires_at() = request.expires_at();
+  event.set_allowed(audit.decision.allowed);
+  event.set_reason(request.reason().empty()
+                       ? audit.decision.reason
+                       : audit.decision.reason + "; reason given: " + request.reason());
+  return pipeline::EmitEvent(change, audit_topic_, request.subject_id(), event);
+}
+
+absl::Status RecordStore::SaveGrant(const v1::GrantAccessRequest& request,
+                                    const std::string& target, const AuditEntry& audit) {
+  const auto [key, field] = GrantField(request, target);
+  if (key.empty()) return absl::InvalidArgumentError("kind: not a grant kind");
+  const std::string expiry =
+      request.has_expires_at() ? std::to_string(request.expires_at().seconds()) : "0";
+  redis::ChangeSet change;
+  change.Write(key, {"HSET", key, field, expiry});
+  if (auto s = EmitGrantAudit(change, request, target, audit); !s.ok()) return s;
+  if (!records_topic_.empty()) {
+    v1::GrantStored stored;
+    *stored.mutable_meta() = events::DerivedMeta(
+        kServiceName, request.authority_id(), request.subject_id(), GrantTopicKey(request, target),
+        absl::StrCat("stored/", absl::ToUnixNanos(audit.at)), audit.at, audit.at);
+    *stored.mutable_grant() = request;
+    stored.set_granted_by(audit.actor.subject);
+    if (auto s =
+            pipeline::EmitEvent(change, records_topic_, GrantTopicKey(request, target), stored);
+        !s.ok())
+      return s;
+  }
+  auto applied = change.Apply(connection_, request.authority_id(), kServiceName, "");
+  return applied.ok() ? absl::OkStatus() : applied.status();
+}
+
+absl::Status RecordStore::AuditGrant(const v1::GrantAccessRequest& request,
+                                     const AuditEntry& audit) {
+  redis::ChangeSet change;
+  const std::string target = GrantTargetOf(request);
+  if (auto s = EmitGrantAudit(change, request, target, audit); !s.ok()) return s;
+  auto applied = change.Apply(connection_, request.authority_id(), kServiceName, "");
   return applied.ok() ? absl::OkStatus() : applied.status();
 }
 

@@ -7,6 +7,7 @@
 #include "lifecycle.h"
 #include "oversight/events/outbound.h"
 #include "oversight/policy/period.h"
+#include "validation.h"
 
 namespace oversight::recording {
 namespace {
@@ -49,6 +50,22 @@ absl::Status Recorder::CheckRead(const runtime::Principal& who, const v1::Record
   return absl::OkStatus();
 }
 
+absl::Status Recorder::CheckChildrenKnown(const v1::Record* current, const v1::Record& next) {
+  if (next.status() == v1::RECORD_STATUS_DRAFT || next.status() == v1::RECORD_STATUS_PURGED) {
+    return absl::OkStatus();
+  }
+  std::vector<std::string> named = PartiesOf(next).child_ids;
+  if (current != nullptr && current->status() != v1::RECORD_STATUS_DRAFT) {
+    const std::vector<std::string> before = PartiesOf(*current).child_ids;
+    std::erase_if(named, [&before](const std::string& child) {
+      return std::find(before.begin(), before.end(), child) != before.end();
+    });
+  }
+  auto unknown = store_.UnknownChildren(next.authority_id(), named);
+  if (!unknown.ok()) return unknown.status();
+  return RequireKnownChildren(next, *unknown);
+}
+
 template <typename StepFn>
 absl::StatusOr<v1::Record> Recorder::Write(const runtime::Principal& who,
                                            const std::string& authority,
@@ -78,6 +95,7 @@ absl::StatusOr<v1::Record> Recorder::Write(const runtime::Principal& who,
     }
     return next.status();
   }
+  if (auto s = CheckChildrenKnown(&*current, *next); !s.ok()) return s;
   auto saved = store_.SaveVersion(&*current, *next, Entry(who, action, decision, now));
   if (!saved.ok()) return saved;
   return next;
@@ -107,6 +125,7 @@ absl::StatusOr<v1::Record> Recorder::Create(const runtime::Principal& who, v1::R
   }
   auto created = CreateVersion(record, draft, Step{who.subject, now}, (*served)->engine.get());
   if (!created.ok()) return created.status();
+  if (auto s = CheckChildrenKnown(nullptr, *created); !s.ok()) return s;
   auto saved = store_.SaveVersion(nullptr, *created,
                                   Entry(who, audit::v1::ACCESS_ACTION_WRITE, decision, now));
   if (!saved.ok()) return saved;
@@ -309,9 +328,6 @@ absl::StatusOr<v1::ListRecordsResponse> Recorder::List(const runtime::Principal&
 
 absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeWorkerRecords(
     const runtime::Principal& who, const std::string& authority, const std::string& worker) {
-  auto served = Served(authority);
-  if (!served.ok()) return served.status();
-  if (worker.empty()) return absl::InvalidArgumentError("worker_id is required");
   if (!who.HasRole("records_officer") && !who.HasRole("senior_manager")) {
     return absl::PermissionDeniedError(
         "only a records officer or a senior manager purges records at the end of retention");
@@ -319,29 +335,54 @@ absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeWorkerRecords(
   if (!who.authority_id.empty() && who.authority_id != authority) {
     return absl::PermissionDeniedError("the token is for authority " + who.authority_id);
   }
+  return PurgeLeaver(who, authority, worker, "", "");
+}
+
+absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeOnRetentionDue(
+    const std::string& authority, const std::string& worker, const std::string& left_on,
+    const std::string& cause_event_id) {
+  runtime::Principal actor;
+  actor.subject = kRetentionActor;
+  actor.authority_id = authority;
+  return PurgeLeaver(
+      actor, authority, worker, left_on,
+      absl::StrCat("; scheduling's retention item fell due (event ", cause_event_id, ")"));
+}
+
+absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeLeaver(
+    const runtime::Principal& actor, const std::string& authority, const std::string& worker,
+    std::string left_on, const std::string& why) {
+  auto served = Served(authority);
+  if (!served.ok()) return served.status();
+  if (worker.empty()) return absl::InvalidArgumentError("worker_id is required");
   const auto& retention = (*served)->pack.retention;
   if (!retention.has_value()) {
     return absl::FailedPreconditionError(
         absl::StrCat("the ", authority, " pack sets no retention period; nothing is purged"));
   }
-  auto entry = store_.Worker(authority, worker);
-  if (!entry.ok()) return entry.status();
-  if (!entry->left || !entry->left_childrens_services || entry->left_on.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(worker, " has not left Children's Services; their records are kept (",
-                     retention->rule_id, ")"));
+  if (left_on.empty()) {
+    auto entry = store_.Worker(authority, worker);
+    if (!entry.ok()) return entry.status();
+    if (!entry->left || !entry->left_childrens_services || entry->left_on.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(worker, " has not left Children's Services; their records are kept (",
+                       retention->rule_id, ")"));
+    }
+    left_on = entry->left_on;
   }
-  auto left_on = policy::ParseDay(entry->left_on);
-  if (!left_on.ok()) return left_on.status();
-  const policy::DueDate until = (*served)->engine->DayDeadline(*left_on, retention->keep);
+  auto left_day = policy::ParseDay(left_on);
+  if (!left_day.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("leaving date of ", worker, ": ", left_day.status().message()));
+  }
+  const policy::DueDate until = (*served)->engine->DayDeadline(*left_day, retention->keep);
   const absl::Time now = clock_.Now();
   v1::PurgeWorkerRecordsResponse response;
   events::ToTimestamp(until.due_at, response.mutable_retained_until());
   if (now <= until.due_at) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("records of ", worker, " are kept until ", policy::FormatDay(until.due_day),
-                     " (", retention->rule_id, ": ", retention->keep.ToString(),
-                     " after leaving on ", entry->left_on, ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "records of ", worker, " are kept until ", policy::FormatDay(until.due_day), " (",
+        retention->rule_id, ": ", retention->keep.ToString(), " after leaving on ", left_on, ")"));
   }
   auto ids = store_.RecordIds(authority, worker, "");
   if (!ids.ok()) return ids.status();
@@ -355,13 +396,13 @@ absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeWorkerRecords(
     if (!supervisee || IsChildSpecific(parties) || current->status() == v1::RECORD_STATUS_PURGED) {
       continue;  // child records are part of the child's file; others' records are kept
     }
-    auto tombstone = Purge(*current, retention->rule_id, Step{who.subject, now});
+    auto tombstone = Purge(*current, retention->rule_id, Step{actor.subject, now});
     if (!tombstone.ok()) return tombstone.status();
     AccessDecision decision{
         true, absl::StrCat(retention->rule_id, ": retention of ", retention->keep.ToString(),
-                           " after ", worker, " left on ", entry->left_on, " has ended")};
+                           " after ", worker, " left on ", left_on, " has ended", why)};
     auto saved = store_.SaveVersion(&*current, *tombstone,
-                                    Entry(who, audit::v1::ACCESS_ACTION_PURGE, decision, now));
+                                    Entry(actor, audit::v1::ACCESS_ACTION_PURGE, decision, now));
     if (!saved.ok()) return saved;
     response.add_purged_record_ids(id);
   }
@@ -371,19 +412,29 @@ absl::StatusOr<v1::PurgeWorkerRecordsResponse> Recorder::PurgeWorkerRecords(
 absl::Status Recorder::Grant(const runtime::Principal& who, const v1::GrantAccessRequest& request) {
   auto served = Served(request.authority_id());
   if (!served.ok()) return served.status();
+  const absl::Time now = clock_.Now();
+  auto refuse = [&](absl::Status status) -> absl::Status {
+    auto audited = store_.AuditGrant(request, Entry(who, audit::v1::ACCESS_ACTION_WRITE,
+                                                    {false, std::string(status.message())}, now));
+    return audited.ok() ? status : audited;
+  };
   if (!who.HasRole("senior_manager") && !who.HasRole("access_administrator")) {
-    return absl::PermissionDeniedError(
-        "only a senior manager or an access administrator grants access to records");
+    return refuse(absl::PermissionDeniedError(
+        "only a senior manager or an access administrator grants access to records (H16/S14)"));
   }
   if (!who.authority_id.empty() && who.authority_id != request.authority_id()) {
-    return absl::PermissionDeniedError("the token is for authority " + who.authority_id);
+    return refuse(absl::PermissionDeniedError("the token is for authority " + who.authority_id));
   }
-  const absl::Time expires = request.has_expires_at() ? events::FromTimestamp(request.expires_at())
-                                                      : absl::InfiniteFuture();
-  const std::string target =
-      request.kind() == v1::GRANT_KIND_COVER ? request.manager_id() : request.child_id();
-  return store_.Grant(request.authority_id(), request.kind(), request.subject_id(), target,
-                      expires);
+  auto target = GrantTarget(request, now);
+  if (!target.ok()) return refuse(target.status());
+  return store_.SaveGrant(
+      request, *target,
+      Entry(who, audit::v1::ACCESS_ACTION_WRITE,
+            {true,
+             absl::StrCat("H16/S14: ",
+                          who.HasRole("senior_manager") ? "senior manager" : "access administrator",
+                          " grants ", v1::GrantKind_Name(request.kind()))},
+            now));
 }
 
 }  // namespace oversight::recording

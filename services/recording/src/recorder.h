@@ -29,7 +29,10 @@ class Recorder {
       : authorities_(authorities), store_(store), clock_(clock) {}
 
   // Creates a record (version 1; a draft when `draft`). The caller must be the supervisor (or
-  // cover them). An empty record_id gets a fresh one.
+  // cover them). An empty record_id gets a fresh one. Every child a recorded (non-draft) version
+  // names must be known from the case events: INVALID_ARGUMENT naming the field and the child
+  // otherwise (checked again when a draft is submitted and when an edit or amendment names a new
+  // child).
   absl::StatusOr<v1::Record> Create(const runtime::Principal& who, v1::Record record, bool draft);
   // The latest version (version 0) or one version; audited as a read with `purpose`.
   absl::StatusOr<v1::Record> Get(const runtime::Principal& who, const std::string& authority,
@@ -70,12 +73,24 @@ class Recorder {
   // discussed) once the pack's retention period after they left Children's Services has passed
   // (H8), leaving tombstones and PURGE audit events. Role "records_officer" or "senior_manager".
   // FAILED_PRECONDITION (nothing purged) while the worker has not left, or before the date.
+  // Safe to repeat: records already purged are skipped.
   absl::StatusOr<v1::PurgeWorkerRecordsResponse> PurgeWorkerRecords(const runtime::Principal& who,
                                                                     const std::string& authority,
                                                                     const std::string& worker);
-  // Grants access (inspector, cover, child file). Only role "senior_manager" or
-  // "access_administrator" may grant.
+  // The same purge, triggered by scheduling's retention item falling due (schedule event
+  // `cause_event_id`, whose explanation gives `left_on`, YYYY-MM-DD; empty: the directory's
+  // date): the audit events name the actor kRetentionActor and the event. The date is checked
+  // again with this authority's pack (FAILED_PRECONDITION before it).
+  absl::StatusOr<v1::PurgeWorkerRecordsResponse> PurgeOnRetentionDue(
+      const std::string& authority, const std::string& worker, const std::string& left_on,
+      const std::string& cause_event_id);
+  // Grants access (inspector, cover, child file, subject access, regulator): only role
+  // "senior_manager" or "access_administrator" grants; the request is checked (GrantTarget).
+  // Every grant, allowed, refused or invalid, emits an AccessGranted audit event.
   absl::Status Grant(const runtime::Principal& who, const v1::GrantAccessRequest& request);
+
+  // Who the audit events of purges triggered by scheduling name.
+  static constexpr char kRetentionActor[] = "oversight-recording/retention";
 
  private:
   absl::StatusOr<const authorities::Authority*> Served(const std::string& authority) const;
@@ -86,6 +101,16 @@ class Recorder {
                                    audit::v1::AccessAction action, StepFn step);
   absl::Status CheckRead(const runtime::Principal& who, const v1::Record& record,
                          const std::string& purpose);
+  // INVALID_ARGUMENT if `next` (recorded, not a draft or tombstone) names a child that no case
+  // event has named and that `current` (nullptr for a new record) did not already name.
+  absl::Status CheckChildrenKnown(const v1::Record* current, const v1::Record& next);
+  // The purge; `left_on` (YYYY-MM-DD) when the caller knows the leaving date, else the
+  // directory's (the worker must have left Children's Services).
+  absl::StatusOr<v1::PurgeWorkerRecordsResponse> PurgeLeaver(const runtime::Principal& actor,
+                                                             const std::string& authority,
+                                                             const std::string& worker,
+                                                             std::string left_on,
+                                                             const std::string& why);
 
   const authorities::AuthorityRegistry& authorities_;
   RecordStore& store_;

@@ -1,5 +1,6 @@
 #include "validation.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -155,6 +156,29 @@ absl::Status ValidateAction(const v1::SmartAction& action, const std::string& pa
   }
   return RequireDate(action.due_on(), path + ".due_on",
                      "every action needs a due date (SMART: by when)");
+}
+
+absl::Status RequireKnownChildren(const v1::Record& record,
+                                  const std::vector<std::string>& unknown) {
+  auto is_unknown = [&unknown](const std::string& child) {
+    return std::find(unknown.begin(), unknown.end(), child) != unknown.end();
+  };
+  auto refuse = [&record](const std::string& field, const std::string& child) {
+    return Invalid(field,
+                   absl::StrCat("child \"", child, "\" is not known to ", record.authority_id(),
+                                " (no case event names them); check the child id, or "
+                                "record this once the case system has allocated the "
+                                "child"));
+  };
+  for (int i = 0; i < record.children_size(); ++i) {
+    if (is_unknown(record.children(i).child_id())) {
+      return refuse(absl::StrCat("children[", i, "].child_id"), record.children(i).child_id());
+    }
+  }
+  if (record.has_oversight() && is_unknown(record.oversight().child_id())) {
+    return refuse("oversight.child_id", record.oversight().child_id());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateDraft(const v1::Record& record, absl::Time now) {

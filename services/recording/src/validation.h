@@ -3,6 +3,9 @@
 // S1 agreement, S9/H5 missed sessions). Pure: no I/O, no clock.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "oversight/recording/v1/recording_service.pb.h"
@@ -19,6 +22,12 @@ absl::Status ValidateRecord(const v1::Record& record, absl::Time now);
 // The weaker check for a draft: identity fields only (authority, kind, supervisor, held_at), so a
 // draft can be saved half-written. Same error style as ValidateRecord.
 absl::Status ValidateDraft(const v1::Record& record, absl::Time now);
+
+// OK unless `record` names one of `unknown` (children no case event has named): then
+// INVALID_ARGUMENT naming the first such field and child, e.g. "children[1].child_id: child
+// \"C-9\" is not known to havering ...", so the caller can correct the id. Pure.
+absl::Status RequireKnownChildren(const v1::Record& record,
+                                  const std::vector<std::string>& unknown);
 
 // OK if the action has a description, an owner and a real due date (SMART: who and by when).
 // `path` prefixes the field names in the message.

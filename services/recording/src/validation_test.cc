@@ -189,5 +189,21 @@ TEST(ValidationTest, MissedSessionNeedsOnlyItsReason) {
   EXPECT_TRUE(ValidateRecord(r, kNow).ok());
 }
 
+TEST(ValidationTest, UnknownChildrenAreRefusedNamingTheFieldAndTheChild) {
+  auto record = testing::CaseSupervision("havering");
+  *record.add_children() = record.children(0);
+  record.mutable_children(1)->set_child_id("child-9");
+  EXPECT_TRUE(RequireKnownChildren(record, {}).ok());
+  EXPECT_TRUE(RequireKnownChildren(record, {"child-8"}).ok());
+  const absl::Status refused = RequireKnownChildren(record, {"child-9"});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message().substr(0, 57),
+            "children[1].child_id: child \"child-9\" is not known to hav");
+  const absl::Status oversight = RequireKnownChildren(testing::Oversight("devon"), {"child-7"});
+  EXPECT_NE(oversight.message().find("oversight.child_id: child \"child-7\" is not known to devon"),
+            std::string::npos)
+      << oversight;
+}
+
 }  // namespace
 }  // namespace oversight::recording

@@ -7,15 +7,20 @@
 #include <map>
 
 #include "content_hash.h"
+#include "inbound_handler.h"
 #include "lifecycle.h"
 #include "oversight/audit/v1/audit_events.pb.h"
 #include "oversight/authorities/authorities.h"
+#include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/kafka/event_record.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/redis/testing/redis_server.h"
 #include "oversight/runtime/clock.h"
+#include "oversight/scheduling/v1/schedule_events.pb.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
 #include "record_store.h"
 #include "recorder.h"
+#include "records_topic.h"
 #include "supervision_events.h"
 #include "test_records.h"
 
@@ -52,13 +57,28 @@ class RecorderTest : public ::testing::Test {
     ASSERT_TRUE(connection.ok()) << connection.status();
     c_ = std::move(*connection);
     ASSERT_TRUE(c_->Command({"FLUSHALL"}).ok());
-    store_ =
-        std::make_unique<RecordStore>(*c_, "oversight.supervision-events.v1", "oversight.audit.v1");
+    store_ = std::make_unique<RecordStore>(*c_, "oversight.supervision-events.v1",
+                                           "oversight.audit.v1", "oversight.records.v1");
     recorder_ = std::make_unique<Recorder>(*registry_, *store_, clock_);
     // Directory: worker-1 -> manager-1 -> head-1; worker-2 -> manager-2.
     Join("worker-1", "manager-1");
     Join("manager-1", "head-1");
     Join("worker-2", "manager-2");
+    // Case events: child-1 and child-7 are allocated to worker-1 in team-a.
+    Allocate("child-1", "worker-1");
+    Allocate("child-7", "worker-1");
+  }
+
+  void Allocate(const char* child, const char* worker, const char* team = "team-a") {
+    cases::v1::CaseAllocated allocated;
+    allocated.set_child_id(child);
+    allocated.set_worker_id(worker);
+    allocated.set_team_id(team);
+    for (const char* a : {"devon", "havering"}) {
+      auto applied = store_->CaseChange(a, allocated)
+                         .Apply(*c_, a, kServiceName, std::string("alloc-") + child + "-" + worker);
+      ASSERT_TRUE(applied.ok()) << applied.status();
+    }
   }
 
   void Join(const char* worker, const char* supervisor) {
@@ -117,6 +137,45 @@ class RecorderTest : public ::testing::Test {
     EXPECT_TRUE(signed_record.ok()) << signed_record.status();
     EXPECT_EQ(signed_record->status(), v1::RECORD_STATUS_SIGNED);
     return *signed_record;
+  }
+
+  std::vector<audit::v1::AccessGranted> GrantAudits(const char* authority) {
+    std::vector<audit::v1::AccessGranted> out;
+    for (const auto& [t, r] : Outbox(authority)) {
+      if (t != "oversight.audit.v1.AccessGranted") continue;
+      audit::v1::AccessGranted a;
+      EXPECT_TRUE(a.ParseFromString(r.value));
+      out.push_back(a);
+    }
+    return out;
+  }
+  v1::GrantAccessRequest GrantOf(v1::GrantKind kind, const char* subject, const char* target,
+                                 absl::Duration for_how_long) {
+    v1::GrantAccessRequest grant;
+    grant.set_authority_id("havering");
+    grant.set_subject_id(subject);
+    grant.set_kind(kind);
+    if (kind == v1::GRANT_KIND_REGULATOR) {
+      grant.set_worker_id(target);
+    } else {
+      grant.set_child_id(target);
+    }
+    events::ToTimestamp(clock_.Now() + for_how_long, grant.mutable_expires_at());
+    return grant;
+  }
+  // An event as the Kafka consumer hands it to the InboundHandler.
+  kafka::HandlerOutcome::Kind Consume(const std::string& topic, const std::string& key,
+                                      const google::protobuf::Message& event) {
+    auto out = kafka::MakeEventRecord(topic, key, event, kafka::ContentType::kProtobuf);
+    EXPECT_TRUE(out.ok()) << out.status();
+    kafka::ConsumedMessage message;
+    message.topic = out->topic;
+    message.key = out->key;
+    message.value = out->value;
+    for (const auto& h : out->headers)
+      message.headers.Add(h.key, h.value);
+    InboundHandler handler(*registry_, *store_, clock_);
+    return handler.Handle(message).kind;
   }
 
   static inline redis::testing::RedisServer* server_ = nullptr;
@@ -366,6 +425,24 @@ TEST_F(RecorderTest, PurgeAfterRetentionLeavesATombstoneAndAnAuditEvent) {
     }
   }
   EXPECT_TRUE(audited);
+  // What the record left is destroyed too: its action, its agenda entry; and the records topic
+  // gets a null value for every destroyed key (versions 1-4 and the action).
+  for (const auto& action : AllActions(personal))
+    EXPECT_TRUE(absl::IsNotFound(store_->GetAction("havering", action.action_id()).status()));
+  const auto agenda = store_->Agenda("havering", "worker-1", "");
+  ASSERT_TRUE(agenda.ok());
+  for (const auto& open : *agenda)
+    EXPECT_EQ(open.child_id(), "child-1");  // only the case supervision's action is left
+  int tombstones = 0;
+  for (const auto& [type, r] : Outbox("havering")) {
+    if (!r.tombstone) continue;
+    ++tombstones;
+    const bool destroyed_version =
+        r.key.find("/record/" + personal.record_id() + "/v") != std::string::npos;
+    const bool destroyed_action = r.key.find("/action/") != std::string::npos;
+    EXPECT_TRUE(destroyed_version || destroyed_action) << r.key;
+  }
+  EXPECT_EQ(tombstones, personal.version() + 1);
   // A tombstone refuses every step.
   EXPECT_EQ(recorder_->Amend(Who("manager-1"), "havering", personal.record_id(), "x", "y", nullptr)
                 .status()
@@ -407,6 +484,250 @@ TEST_F(RecorderTest, ConcurrentWritersOfTheSameVersionOneWinsOneIsAborted) {
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->status(), v1::RECORD_STATUS_CIRCULATED);
   EXPECT_EQ(head->signatures_size(), 0);
+}
+
+TEST_F(RecorderTest, AnUnknownChildIsRefusedNamingTheChildAndNothingChanges) {
+  auto unknown = testing::CaseSupervision("havering");
+  unknown.mutable_children(0)->set_child_id("child-99");
+  auto refused = recorder_->Create(Who("manager-1"), unknown, false);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_NE(refused.status().message().find("children[0].child_id: child \"child-99\" is not "
+                                            "known to havering"),
+            std::string::npos)
+      << refused.status();
+  auto oversight = testing::Oversight("havering");
+  oversight.mutable_oversight()->set_child_id("child-98");
+  auto refused_oversight = recorder_->Create(Who("manager-1"), oversight, false);
+  EXPECT_EQ(refused_oversight.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused_oversight.status().message().find("oversight.child_id"), std::string::npos)
+      << refused_oversight.status();
+  EXPECT_EQ(c_->Command({"EXISTS", "ovs:{havering}:rec:record:rec-1:head"})->integer(), 0);
+  EXPECT_EQ(CountType("havering", "oversight.recording.v1.SessionHeld"), 0);
+
+  // A draft may name the child before the case system has; submitting it may not.
+  ASSERT_TRUE(recorder_->Create(Who("manager-1"), unknown, true).ok());
+  auto submitted = recorder_->Submit(Who("manager-1"), "havering", "rec-1");
+  EXPECT_EQ(submitted.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Head("havering", "rec-1")->status(), v1::RECORD_STATUS_DRAFT);
+  Allocate("child-99", "worker-1");
+  ASSERT_TRUE(recorder_->Submit(Who("manager-1"), "havering", "rec-1").ok());
+
+  // An edit that adds an unknown child is refused; the record stays as it was.
+  auto edit = *store_->Head("havering", "rec-1");
+  auto* second = edit.add_children();
+  *second = edit.children(0);
+  second->set_child_id("child-97");
+  auto edited = recorder_->Update(Who("manager-1"), edit);
+  EXPECT_EQ(edited.status().code(), absl::StatusCode::kInvalidArgument) << edited.status();
+  EXPECT_NE(edited.status().message().find("children[1].child_id"), std::string::npos);
+  EXPECT_EQ(store_->Head("havering", "rec-1")->version(), 2);
+
+  // A closed case stays known: the oversight of the closure decision (D14.13) is recorded.
+  cases::v1::CaseClosed closed;
+  closed.set_child_id("child-7");
+  ASSERT_TRUE(
+      store_->CaseChange("havering", closed).Apply(*c_, "havering", kServiceName, "closed-7").ok());
+  auto closure = testing::Oversight("havering");
+  closure.set_record_id("rec-closure");
+  EXPECT_TRUE(recorder_->Create(Who("manager-1"), closure, false).ok());
+}
+
+TEST_F(RecorderTest, ChildFileAccessFollowsTheAllocationFromCaseEvents) {
+  auto record = testing::CaseSupervision("havering");
+  ASSERT_TRUE(recorder_->Create(Who("manager-1"), record, false).ok());
+  Join("worker-4", "manager-4");  // team-a, like child-1
+  workforce::v1::WorkerJoined other_team;
+  other_team.set_worker_id("worker-5");
+  other_team.set_supervisor_id("manager-5");
+  other_team.set_team_id("team-b");
+  ASSERT_TRUE(store_->DirectoryChange("havering", other_team)
+                  .Apply(*c_, "havering", kServiceName, "join-worker-5")
+                  .ok());
+  auto team_member = recorder_->Get(Who("worker-4"), "havering", "rec-1", 0, "case review");
+  ASSERT_TRUE(team_member.ok()) << team_member.status();
+  auto other = recorder_->Get(Who("worker-5"), "havering", "rec-1", 0, "");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(other.status().message().find("S14 (child: child_file_access"), std::string::npos)
+      << other.status();
+
+  // The case moves to team-b: the file's readers move with it.
+  cases::v1::CaseTransferred moved;
+  moved.set_child_id("child-1");
+  moved.set_to_team_id("team-b");
+  ASSERT_TRUE(
+      store_->CaseChange("havering", moved).Apply(*c_, "havering", kServiceName, "moved-1").ok());
+  EXPECT_TRUE(recorder_->Get(Who("worker-5"), "havering", "rec-1", 0, "").ok());
+  EXPECT_EQ(recorder_->Get(Who("worker-4"), "havering", "rec-1", 0, "").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  const auto audits = Audits("havering");
+  ASSERT_GE(audits.size(), 2u);
+  EXPECT_NE(audits[1].reason().find("member of team team-a, to which child child-1 is allocated"),
+            std::string::npos)
+      << audits[1].reason();
+  EXPECT_NE(audits[1].reason().find("purpose: case review"), std::string::npos);
+}
+
+TEST_F(RecorderTest, SubjectAccessAndRegulatorGrantsAreTimeLimitedAndEveryStepIsAudited) {
+  ASSERT_TRUE(
+      recorder_->Create(Who("manager-1"), testing::CaseSupervision("havering"), false).ok());
+  const v1::Record personal = [&] {
+    auto p = testing::PersonalSupervision("havering");
+    p.set_record_id("rec-personal");
+    return *recorder_->Create(Who("manager-1"), p, false);
+  }();
+  const auto sm = Who("sm-1", {"senior_manager"});
+
+  // Invalid or unauthorised grants are refused, audited, and change nothing.
+  auto no_expiry = GrantOf(v1::GRANT_KIND_DATA_SUBJECT, "person-1", "child-1", absl::Hours(1));
+  no_expiry.clear_expires_at();
+  const absl::Status invalid = recorder_->Grant(sm, no_expiry);
+  EXPECT_EQ(invalid.code(), absl::StatusCode::kInvalidArgument) << invalid;
+  EXPECT_NE(invalid.message().find("expires_at"), std::string::npos) << invalid;
+  auto no_worker = GrantOf(v1::GRANT_KIND_REGULATOR, "swe-1", "", absl::Hours(1));
+  EXPECT_EQ(recorder_->Grant(sm, no_worker).code(), absl::StatusCode::kInvalidArgument);
+  auto by_worker = GrantOf(v1::GRANT_KIND_DATA_SUBJECT, "person-1", "child-1", absl::Hours(1));
+  EXPECT_EQ(recorder_->Grant(Who("worker-1"), by_worker).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(recorder_->Get(Who("person-1"), "havering", "rec-1", 0, "SAR-17").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto grant_audits = GrantAudits("havering");
+  ASSERT_EQ(grant_audits.size(), 3u);
+  for (const auto& a : grant_audits)
+    EXPECT_FALSE(a.allowed()) << a.reason();
+  EXPECT_EQ(grant_audits[2].actor_id(), "worker-1");
+
+  // S14 subject access: the data subject reads the child-specific record, not personal ones.
+  auto subject = GrantOf(v1::GRANT_KIND_DATA_SUBJECT, "person-1", "child-1", absl::Hours(48));
+  subject.set_reason("SAR-17");
+  ASSERT_TRUE(recorder_->Grant(sm, subject).ok());
+  auto read = recorder_->Get(Who("person-1"), "havering", "rec-1", 0, "SAR-17");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(
+      recorder_->Get(Who("person-1"), "havering", personal.record_id(), 0, "").status().code(),
+      absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(recorder_
+                  ->Grant(sm, GrantOf(v1::GRANT_KIND_PARENTAL_RESPONSIBILITY, "parent-1", "child-1",
+                                      absl::Hours(48)))
+                  .ok());
+  EXPECT_TRUE(recorder_->Get(Who("parent-1"), "havering", "rec-1", 0, "").ok());
+  // S14 regulator: role and a grant for a party of the record.
+  EXPECT_EQ(recorder_->Get(Who("swe-1", {"regulator"}), "havering", "rec-1", 0, "").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(
+      recorder_->Grant(sm, GrantOf(v1::GRANT_KIND_REGULATOR, "swe-1", "worker-1", absl::Hours(48)))
+          .ok());
+  EXPECT_TRUE(recorder_->Get(Who("swe-1", {"regulator"}), "havering", "rec-1", 0, "FtP-3").ok());
+
+  grant_audits = GrantAudits("havering");
+  ASSERT_EQ(grant_audits.size(), 6u);
+  EXPECT_TRUE(grant_audits[3].allowed());
+  EXPECT_EQ(grant_audits[3].kind(), "GRANT_KIND_DATA_SUBJECT");
+  EXPECT_EQ(grant_audits[3].target_id(), "child-1");
+  EXPECT_EQ(grant_audits[3].actor_id(), "sm-1");
+  EXPECT_NE(grant_audits[3].reason().find("SAR-17"), std::string::npos);
+  EXPECT_TRUE(grant_audits[3].has_expires_at());
+
+  // After 48 hours every grant has expired: refused, with the rule and the expiry.
+  clock_.Advance(absl::Hours(49));
+  auto expired = recorder_->Get(Who("person-1"), "havering", "rec-1", 0, "SAR-17");
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(expired.status().message().find("S14"), std::string::npos) << expired.status();
+  EXPECT_NE(expired.status().message().find("expired"), std::string::npos) << expired.status();
+  EXPECT_EQ(recorder_->Get(Who("parent-1"), "havering", "rec-1", 0, "").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto regulator = recorder_->Get(Who("swe-1", {"regulator"}), "havering", "rec-1", 0, "");
+  EXPECT_EQ(regulator.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(regulator.status().message().find("regulator grant for worker-1 expired"),
+            std::string::npos)
+      << regulator.status();
+
+  // Every read above has its audit event: who, what, why allowed or refused.
+  int allowed = 0, refused = 0;
+  for (const auto& a : Audits("havering")) {
+    if (a.action() != audit::v1::ACCESS_ACTION_READ) continue;
+    a.allowed() ? ++allowed : ++refused;
+    EXPECT_FALSE(a.reason().empty());
+    EXPECT_TRUE(a.meta().has_occurred_at());
+  }
+  EXPECT_EQ(allowed, 3);
+  EXPECT_EQ(refused, 6);
+}
+
+TEST_F(RecorderTest, SchedulingsRetentionItemPurgesWhenItsDayHasEnded) {
+  const v1::Record personal = SignedRecord("havering");
+  // scheduling's retention item for worker-1, who left on 31 Mar 2026 (H8: kept 3 years).
+  scheduling::v1::ItemDue due;
+  due.mutable_meta()->set_event_id("sch-retention-due");
+  due.mutable_meta()->set_authority_id("havering");
+  events::ToTimestamp(Utc("2029-03-31T00:00:00+01:00"), due.mutable_meta()->mutable_occurred_at());
+  auto* item = due.mutable_item();
+  item->set_item_id("retention:worker-1");
+  item->set_authority_id("havering");
+  item->set_kind(scheduling::v1::ITEM_KIND_RETENTION);
+  item->set_worker_id("worker-1");
+  item->mutable_explanation()->set_rule_id("H8");
+  (*item->mutable_explanation()->mutable_facts())["left_on"] = "2026-03-31";
+  events::ToTimestamp(Utc("2029-03-31T23:59:59+01:00"), item->mutable_due_at());
+
+  // ItemDue fires at the start of the retention day: the records are still kept that day.
+  clock_.Set(Utc("2029-03-31T00:00:01+01:00"));
+  EXPECT_EQ(Consume("oversight.schedule-events.v1", "worker-1", due),
+            kafka::HandlerOutcome::Kind::kProcessed);
+  EXPECT_EQ(store_->Head("havering", personal.record_id())->status(), v1::RECORD_STATUS_SIGNED);
+
+  // ItemOverdue, a second after the day ended: purged, audited as scheduling's trigger.
+  scheduling::v1::ItemOverdue overdue;
+  *overdue.mutable_item() = due.item();
+  *overdue.mutable_meta() = due.meta();
+  overdue.mutable_meta()->set_event_id("sch-retention-overdue");
+  clock_.Set(Utc("2029-04-01T00:00:01+01:00"));
+  EXPECT_EQ(Consume("oversight.schedule-events.v1", "worker-1", overdue),
+            kafka::HandlerOutcome::Kind::kProcessed);
+  auto head = store_->Head("havering", personal.record_id());
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->status(), v1::RECORD_STATUS_PURGED);
+  bool audited = false;
+  for (const auto& a : Audits("havering")) {
+    if (a.action() != audit::v1::ACCESS_ACTION_PURGE) continue;
+    audited = a.actor_id() == Recorder::kRetentionActor &&
+              a.reason().find("sch-retention-overdue") != std::string::npos &&
+              a.reason().find("H8") == 0;
+  }
+  EXPECT_TRUE(audited);
+
+  // Redelivered: nothing changes. Another kind of item: ignored.
+  EXPECT_EQ(Consume("oversight.schedule-events.v1", "worker-1", overdue),
+            kafka::HandlerOutcome::Kind::kProcessed);
+  EXPECT_EQ(store_->Head("havering", personal.record_id())->version(), head->version());
+  overdue.mutable_item()->set_kind(scheduling::v1::ITEM_KIND_PERSONAL_SUPERVISION);
+  overdue.mutable_meta()->set_event_id("sch-ps-overdue");
+  EXPECT_EQ(Consume("oversight.schedule-events.v1", "worker-2", overdue),
+            kafka::HandlerOutcome::Kind::kProcessed);
+  // A retention item with a leaving date that is not a date is a dead letter.
+  (*overdue.mutable_item()->mutable_explanation()->mutable_facts())["left_on"] = "31/03/2026";
+  overdue.mutable_item()->set_kind(scheduling::v1::ITEM_KIND_RETENTION);
+  overdue.mutable_meta()->set_event_id("sch-bad");
+  EXPECT_EQ(Consume("oversight.schedule-events.v1", "worker-1", overdue),
+            kafka::HandlerOutcome::Kind::kDeadLetter);
+}
+
+TEST_F(RecorderTest, CaseAndWorkforceEventsFromKafkaKeepTheChildrenAndTheDirectory) {
+  cases::v1::CaseAllocated allocated;
+  allocated.mutable_meta()->set_event_id("lcs-alloc-50");
+  allocated.mutable_meta()->set_authority_id("havering");
+  events::ToTimestamp(clock_.Now(), allocated.mutable_meta()->mutable_occurred_at());
+  allocated.set_child_id("child-50");
+  allocated.set_worker_id("worker-1");
+  EXPECT_EQ(Consume("oversight.case-events.v1", "child-50", allocated),
+            kafka::HandlerOutcome::Kind::kProcessed);
+  EXPECT_EQ(Consume("oversight.case-events.v1", "child-50", allocated),
+            kafka::HandlerOutcome::Kind::kProcessed);  // redelivery: no effect
+  EXPECT_TRUE(store_->UnknownChildren("havering", {"child-50", "child-51"})->size() == 1);
+  allocated.mutable_meta()->set_authority_id("nowhere");
+  allocated.mutable_meta()->set_event_id("lcs-alloc-51");
+  EXPECT_EQ(
+      Consume("oversight.case-events.v1", "child-51", allocated),
+      kafka::HandlerOutcome::Kind::kDeadLetter);  // an authority this deployment does not serve
 }
 
 }  // namespace

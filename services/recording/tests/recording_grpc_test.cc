@@ -5,13 +5,13 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "inbound_handler.h"
 #include "oversight/kafka/event_record.h"
 #include "oversight/redis/testing/redis_server.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
 #include "record_store.h"
 #include "supervision_events.h"
 #include "test_records.h"
-#include "workforce_handler.h"
 
 namespace oversight::recording {
 namespace {
@@ -81,7 +81,7 @@ class RecordingGrpcTest : public ::testing::Test {
       message.headers.Add(h.key, h.value);
     auto lease = pool_->Acquire();
     RecordStore store(*lease, "s", "a");
-    WorkforceHandler handler(*registry_, store);
+    InboundHandler handler(*registry_, store, clock_);
     EXPECT_EQ(handler.Handle(message).kind, kafka::HandlerOutcome::Kind::kProcessed);
   }
 

@@ -20,7 +20,7 @@ kafka::HandlerOutcome EventHandlers::Handle(const kafka::ConsumedMessage& record
   auto result = scheduler_.Handle(*event.message, *event.meta);
   if (result.ok()) return kafka::HandlerOutcome::Processed();
   const absl::Status& status = result.status();
-  if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status)) {
+  if (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) || absl::IsAborted(status)) {
     return kafka::HandlerOutcome::RetryLater(std::string(status.message()));
   }
   // A broken invariant for this record: keep the partition moving, keep the record visible.

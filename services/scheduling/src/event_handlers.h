@@ -17,7 +17,8 @@ class EventHandlers {
 
   // Contract failures (bad headers, unknown type, missing meta, unserved authority, a type
   // outside the four packages scheduling consumes) are dead letters with their reason; Redis
-  // being unavailable is RetryLater; a duplicate event is Processed with no effect.
+  // being unavailable, or an event that kept losing races with other replicas (ABORTED), is
+  // RetryLater; a duplicate event is Processed with no effect.
   kafka::HandlerOutcome Handle(const kafka::ConsumedMessage& record);
 
  private:

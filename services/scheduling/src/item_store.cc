@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
@@ -54,6 +55,21 @@ std::string DueSupKey(const std::string& a, const std::string& s) {
 }
 std::string DueTeamKey(const std::string& a, const std::string& t) {
   return Tag(a) + "due:team:" + t;
+}
+std::string CountsKey(const std::string& a) {
+  return Tag(a) + "counts";
+}
+
+// The counts field of an item at a stage ("personal_supervision:overdue").
+std::string CountField(const v1::DueItem& item, v1::Stage stage) {
+  return absl::StrCat(KindLabel(item.kind()), ":",
+                      !item.has_due_at() ? std::string(kPausedStage) : StageLabel(stage));
+}
+
+// Writes a record: its JSON and a new version (every write increments it).
+void WriteRecord(redis::ChangeSet& change, const std::string& key, std::string json) {
+  change.Write(key, {"HSET", key, "data", std::move(json)});
+  change.Write(key, {"HINCRBY", key, "v", "1"});
 }
 
 // ---- records as JSON ----
@@ -376,26 +392,35 @@ std::string SubjectKeyOf(const v1::DueItem& item) {
 }
 
 // The Lua body of the timer claim (see the header comment of item_store.h). KEYS[1] timers,
-// KEYS[1+i] item hash i; ARGV[1] now (unix seconds), then 10 per item: id, the `next` index the
-// caller read, the stage index to fire (-1: none left), the next timer score ('' : none), the
-// stage, level, topic, key, value and headers (JSON flat list) of the event built by the caller.
-// The item fires only if it is still due and nobody moved it since the caller read it.
+// KEYS[2] counts, KEYS[2+i] item hash i; ARGV[1] now (unix seconds), then kClaimArgs per item:
+// id, the version `v` the caller read, the stage index to fire (-1: none left), the next timer
+// score ('' : none), the stage and level fired, the counts fields it leaves and enters, and the
+// topic, key, value and headers (JSON flat list) of the event built by the caller. An item
+// fires only if it is still due and nobody changed it since the caller read it. Returns the
+// (1-based) positions of the items that fired.
+constexpr int kClaimArgs = 12;
 constexpr char kClaimBody[] = R"lua(
 local now = tonumber(args[1])
-local fired = 0
+local fired = {}
+local counts = {}  -- counts field -> delta, written once per batch
 local a = 2
-for i = 2, #keys do
+for i = 3, #keys do
   local id, expected, k, nextscore = args[a], args[a + 1], tonumber(args[a + 2]), args[a + 3]
   local score = redis.call('ZSCORE', keys[1], id)
   if score and tonumber(score) <= now then
-    local current = redis.call('HGET', keys[i], 'next')
+    local current = redis.call('HGET', keys[i], 'v')
     if not current then
       redis.call('ZREM', keys[1], id)
     elseif current == expected then
       if k >= 0 then
-        ovs.emit(args[a + 6], args[a + 7], args[a + 8], cjson.decode(args[a + 9]))
-        redis.call('HSET', keys[i], 'next', k + 1, 'stage', args[a + 4], 'level', args[a + 5])
-        fired = fired + 1
+        ovs.emit(args[a + 8], args[a + 9], args[a + 10], cjson.decode(args[a + 11]))
+        redis.call('HSET', keys[i], 'next', k + 1, 'stage', args[a + 4], 'level', args[a + 5],
+                   'v', tonumber(current) + 1)
+        if args[a + 6] ~= args[a + 7] then
+          counts[args[a + 6]] = (counts[args[a + 6]] or 0) - 1
+          counts[args[a + 7]] = (counts[args[a + 7]] or 0) + 1
+        end
+        fired[#fired + 1] = i - 2
       end
       if nextscore ~= '' then
         redis.call('ZADD', keys[1], nextscore, id)
@@ -404,7 +429,10 @@ for i = 2, #keys do
       end
     end
   end
-  a = a + 10
+  a = a + 12
+end
+for field, delta in pairs(counts) do
+  if delta ~= 0 then redis.call('HINCRBY', keys[2], field, delta) end
 end
 return fired
 )lua";
@@ -446,7 +474,8 @@ std::string TimersKey(const std::string& a) {
   return Tag(a) + "timers";
 }
 
-absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subjects) {
+absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subjects,
+                                      ReadVersions* versions) {
   std::vector<std::string> children = subjects.children;
   if (!subjects.caseloads_of.empty()) {
     redis::Pipeline caseloads;
@@ -458,68 +487,81 @@ absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subj
       for (const auto& id : reply.elements())
         children.push_back(id.str());
   }
-  redis::Pipeline p;
+  std::vector<std::string> keys;
   for (const auto& id : subjects.workers)
-    p.Add({"GET", WorkerKey(a, id)});
+    keys.push_back(WorkerKey(a, id));
   for (const auto& id : children)
-    p.Add({"GET", ChildKey(a, id)});
+    keys.push_back(ChildKey(a, id));
   for (const auto& id : subjects.tasks)
-    p.Add({"GET", TaskKey(a, id)});
+    keys.push_back(TaskKey(a, id));
   for (const auto& id : subjects.sessions)
-    p.Add({"GET", SessionKey(a, id)});
+    keys.push_back(SessionKey(a, id));
   for (const auto& id : subjects.teams)
-    p.Add({"GET", TeamKey(a, id)});
+    keys.push_back(TeamKey(a, id));
   State state;
-  if (p.size() == 0) return state;
+  if (keys.empty()) return state;
+  redis::Pipeline p;
+  for (const auto& key : keys)
+    p.Add({"HMGET", key, "data", "v"});
   auto replies = connection_.Execute(p, redis::Idempotency::kIdempotent);
   if (!replies.ok()) return replies.status();
   size_t i = 0;
   json j;
+  // The record's JSON into `j` (false if it is not stored), its version into `versions`.
+  auto read = [&]() -> absl::StatusOr<bool> {
+    const std::string& key = keys[i];
+    const auto& f = (*replies)[i++].elements();
+    if (versions != nullptr) {
+      (*versions)[key] = f.size() == 2 && f[1].is_string() ? f[1].str() : "";
+    }
+    if (f.size() != 2 || !f[0].is_string()) return false;
+    if (auto s = Parse(f[0], j); !s.ok()) return s;
+    return true;
+  };
   for (const auto& id : subjects.workers) {
-    const auto& r = (*replies)[i++];
-    if (!r.is_string()) continue;
-    if (auto s = Parse(r, j); !s.ok()) return s;
-    state.workers[id] = WorkerFromJson(j);
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.workers[id] = WorkerFromJson(j);
   }
   for (const auto& id : children) {
-    const auto& r = (*replies)[i++];
-    if (!r.is_string()) continue;
-    if (auto s = Parse(r, j); !s.ok()) return s;
-    state.children[id] = ChildFromJson(j);
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.children[id] = ChildFromJson(j);
   }
   for (const auto& id : subjects.tasks) {
-    const auto& r = (*replies)[i++];
-    if (!r.is_string()) continue;
-    if (auto s = Parse(r, j); !s.ok()) return s;
-    state.tasks[id] = TaskFromJson(j);
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.tasks[id] = TaskFromJson(j);
   }
   for (const auto& id : subjects.sessions) {
-    const auto& r = (*replies)[i++];
-    if (!r.is_string()) continue;
-    if (auto s = Parse(r, j); !s.ok()) return s;
-    state.sessions[id] = SessionFromJson(j);
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.sessions[id] = SessionFromJson(j);
   }
   for (const auto& id : subjects.teams) {
-    const auto& r = (*replies)[i++];
-    if (!r.is_string()) continue;
-    if (auto s = Parse(r, j); !s.ok()) return s;
-    state.teams[id] = TeamFromJson(j);
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.teams[id] = TeamFromJson(j);
   }
   return state;
 }
 
-absl::StatusOr<std::vector<v1::DueItem>> ItemStore::ItemsByIds(
-    const std::string& a, const std::vector<std::string>& ids) {
+absl::StatusOr<std::vector<v1::DueItem>> ItemStore::ItemsByIds(const std::string& a,
+                                                               const std::vector<std::string>& ids,
+                                                               ReadVersions* versions) {
   std::vector<v1::DueItem> items;
   if (ids.empty()) return items;
   redis::Pipeline p;
   for (const auto& id : ids)
-    p.Add({"HMGET", ItemKey(a, id), "data", "stage", "level"});
+    p.Add({"HMGET", ItemKey(a, id), "data", "stage", "level", "v"});
   auto replies = connection_.Execute(p, redis::Idempotency::kIdempotent);
   if (!replies.ok()) return replies.status();
-  for (const auto& reply : *replies) {
-    const auto& f = reply.elements();
-    if (f.size() < 3 || !f[0].is_string()) continue;  // removed meanwhile
+  for (size_t i = 0; i < replies->size(); ++i) {
+    const auto& f = (*replies)[i].elements();
+    if (versions != nullptr) {
+      (*versions)[ItemKey(a, ids[i])] = f.size() == 4 && f[3].is_string() ? f[3].str() : "";
+    }
+    if (f.size() < 4 || !f[0].is_string()) continue;  // removed meanwhile
     v1::DueItem item;
     if (!item.ParseFromString(f[0].str())) return absl::InternalError("a stored item is corrupt");
     if (f[1].is_string()) item.set_stage(static_cast<v1::Stage>(std::atoi(f[1].str().c_str())));
@@ -533,14 +575,14 @@ absl::StatusOr<std::vector<v1::DueItem>> ItemStore::ItemsByIds(
 }
 
 absl::StatusOr<std::map<std::string, v1::DueItem>> ItemStore::ItemsOf(
-    const std::string& a, const std::string& subject_key) {
+    const std::string& a, const std::string& subject_key, ReadVersions* versions) {
   auto ids =
       connection_.Command({"SMEMBERS", ItemsKey(a, subject_key)}, redis::Idempotency::kIdempotent);
   if (!ids.ok()) return ids.status();
   std::vector<std::string> list;
   for (const auto& id : ids->elements())
     list.push_back(id.str());
-  auto items = ItemsByIds(a, list);
+  auto items = ItemsByIds(a, list, versions);
   if (!items.ok()) return items.status();
   std::map<std::string, v1::DueItem> out;
   for (auto& item : *items)
@@ -551,37 +593,57 @@ absl::StatusOr<std::map<std::string, v1::DueItem>> ItemStore::ItemsOf(
 absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
     const std::string& a, const authorities::Authority& policy, const State& before,
     const State& after, const std::map<std::string, v1::DueItem>& existing, const Changes& changes,
-    const common::v1::EventMeta& cause, absl::Time now) const {
+    const common::v1::EventMeta& cause, absl::Time now, const ReadVersions& read) const {
   redis::ChangeSet change;
-  for (const auto& [id, worker] : after.workers) {
-    change.Write(WorkerKey(a, id), {"SET", WorkerKey(a, id), ToJson(worker)});
-  }
-  for (const auto& [id, child] : after.children) {
-    change.Write(ChildKey(a, id), {"SET", ChildKey(a, id), ToJson(child)});
-    auto old = before.children.find(id);
-    if (old != before.children.end() && !old->second.facts.worker_id.empty() &&
-        (old->second.facts.worker_id != child.facts.worker_id || child.closed)) {
-      const std::string key = CaseloadKey(a, old->second.facts.worker_id);
-      change.Write(key, {"SREM", key, id});
-    }
-    if (!child.closed && !child.facts.worker_id.empty()) {
-      const std::string key = CaseloadKey(a, child.facts.worker_id);
-      change.Write(key, {"SADD", key, id});
-    }
-  }
-  for (const auto& [id, task] : after.tasks) {
-    change.Write(TaskKey(a, id), {"SET", TaskKey(a, id), ToJson(task)});
-  }
-  for (const auto& [id, team] : after.teams) {
-    change.Write(TeamKey(a, id), {"SET", TeamKey(a, id), ToJson(team)});
-  }
-  for (const auto& [id, session] : after.sessions) {
-    change.Write(SessionKey(a, id), {"SET", SessionKey(a, id), ToJson(session)});
-  }
+  // Everything below was decided from these versions: apply only while they all hold.
+  for (const auto& [key, version] : read)
+    change.ExpectField(key, "v", version);
 
-  // Items that stop mattering: off every index, then their final event.
+  // Records are written only when they changed (an unchanged one keeps its version, so events
+  // that merely read it do not conflict).
+  auto write = [&](const auto& records_before, const std::string& key, const auto& id,
+                   const auto& record) {
+    std::string json = ToJson(record);
+    auto old = records_before.find(id);
+    if (old != records_before.end() && ToJson(old->second) == json) return;
+    WriteRecord(change, key, std::move(json));
+  };
+  for (const auto& [id, worker] : after.workers)
+    write(before.workers, WorkerKey(a, id), id, worker);
+  // A caseload change is a change of its worker (SupervisorChanged reads the caseload).
+  auto move_caseload = [&](const std::string& command, const std::string& worker,
+                           const std::string& child) {
+    const std::string key = CaseloadKey(a, worker);
+    change.Write(key, {command, key, child});
+    change.Write(WorkerKey(a, worker), {"HINCRBY", WorkerKey(a, worker), "v", "1"});
+  };
+  for (const auto& [id, child] : after.children) {
+    write(before.children, ChildKey(a, id), id, child);
+    auto old = before.children.find(id);
+    const std::string old_worker = old == before.children.end() ? "" : old->second.facts.worker_id;
+    const bool was_in = old != before.children.end() && !old_worker.empty() && !old->second.closed;
+    const bool is_in = !child.closed && !child.facts.worker_id.empty();
+    if (was_in && (!is_in || old_worker != child.facts.worker_id)) {
+      move_caseload("SREM", old_worker, id);
+    }
+    if (is_in && (!was_in || old_worker != child.facts.worker_id)) {
+      move_caseload("SADD", child.facts.worker_id, id);
+    }
+  }
+  for (const auto& [id, task] : after.tasks)
+    write(before.tasks, TaskKey(a, id), id, task);
+  for (const auto& [id, team] : after.teams)
+    write(before.teams, TeamKey(a, id), id, team);
+  for (const auto& [id, session] : after.sessions)
+    write(before.sessions, SessionKey(a, id), id, session);
+
+  auto count = [&](const std::string& field, int delta) {
+    change.Write(CountsKey(a), {"HINCRBY", CountsKey(a), field, std::to_string(delta)});
+  };
+  // Items that stop mattering: off every index and out of the counts, then their final event.
   auto remove = [&](const v1::DueItem& item) {
     Unindex(change, a, item);
+    count(CountField(item, item.stage()), -1);
     change.Write(ItemKey(a, item.item_id()), {"DEL", ItemKey(a, item.item_id())});
     const std::string subject = SubjectKeyOf(item);
     change.Write(ItemsKey(a, subject), {"SREM", ItemsKey(a, subject), item.item_id()});
@@ -590,6 +652,19 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
                    {"SREM", TasksOfKey(a, item.child_id()), item.item_id()});
     }
   };
+  // Compliance history: by due date, whether the item ended by its deadline.
+  auto record_history = [&](const v1::DueItem& item, bool on_time) {
+    change.Write(HistoryKey(a), {"ZADD", HistoryKey(a), std::to_string(item.due_at().seconds()),
+                                 absl::StrCat(item.item_id(), "|", static_cast<int>(item.kind()),
+                                              "|", item.worker_id(), "|", item.team_id(), "|",
+                                              on_time ? 1 : 0, "|", cause.event_id())});
+  };
+  const bool history_written =
+      std::any_of(changes.satisfied.begin(), changes.satisfied.end(),
+                  [](const v1::DueItem& i) { return i.has_due_at(); }) ||
+      std::any_of(changes.cancelled.begin(), changes.cancelled.end(), [&](const v1::DueItem& i) {
+        return i.has_due_at() && cause.occurred_at().seconds() > i.due_at().seconds();
+      });
   for (const auto& item : changes.satisfied) {
     v1::ItemSatisfied e;
     v1::DueItem final_item = item;
@@ -598,12 +673,9 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
                                 events::FromTimestamp(cause.occurred_at()), cause, now);
     *e.mutable_item() = final_item;
     e.set_by_event_id(cause.event_id());
-    const bool on_time =
-        !item.has_due_at() || cause.occurred_at().seconds() <= item.due_at().seconds();
-    change.Write(HistoryKey(a), {"ZADD", HistoryKey(a), std::to_string(item.due_at().seconds()),
-                                 absl::StrCat(item.item_id(), "|", static_cast<int>(item.kind()),
-                                              "|", item.worker_id(), "|", item.team_id(), "|",
-                                              on_time ? 1 : 0, "|", cause.event_id())});
+    if (item.has_due_at()) {
+      record_history(item, cause.occurred_at().seconds() <= item.due_at().seconds());
+    }
     auto record = BuildRecord(schedule_topic_, final_item, e);
     if (!record.ok()) return record.status();
     Emit(change, *std::move(record));
@@ -617,23 +689,43 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
                                 events::FromTimestamp(cause.occurred_at()), cause, now);
     *e.mutable_item() = final_item;
     e.set_reason(changes.cancel_reason.empty() ? "no_longer_required" : changes.cancel_reason);
+    // Cancelled after its deadline (a leaver whose session was overdue): it was due and missed.
+    if (item.has_due_at() && cause.occurred_at().seconds() > item.due_at().seconds()) {
+      record_history(item, false);
+    }
     auto record = BuildRecord(schedule_topic_, final_item, e);
     if (!record.ok()) return record.status();
     Emit(change, *std::move(record));
     remove(item);
+  }
+  if (history_written) {
+    const int64_t horizon = absl::ToUnixSeconds(now - history_horizon_);
+    change.Write(HistoryKey(a),
+                 {"ZREMRANGEBYSCORE", HistoryKey(a), "-inf", absl::StrCat("(", horizon)});
   }
 
   for (const auto& planned : changes.upserts) {
     const v1::DueItem& item = planned.item;
     const std::string id = item.item_id();
     const std::string key = ItemKey(a, id);
-    if (auto old = existing.find(id); old != existing.end()) Unindex(change, a, old->second);
-    change.Write(key, {"DEL", key});
+    auto old = existing.find(id);
+    const bool replaced = old != existing.end() &&
+                          std::none_of(changes.satisfied.begin(), changes.satisfied.end(),
+                                       [&](const v1::DueItem& s) { return s.item_id() == id; });
+    if (replaced) {
+      Unindex(change, a, old->second);
+      count(CountField(old->second, old->second.stage()), -1);
+    } else {
+      change.Write(key, {"DEL", key});  // nothing of an earlier item under this id survives
+    }
+    count(CountField(item, v1::STAGE_SCHEDULED), 1);
     const auto stages = StagesOf(item, policy.pack, *policy.calendar, now);
+    // Every field is written, so a replaced item keeps nothing of its earlier plan.
     change.Write(key, {"HSET", key, "data", CanonicalBytes(item), "escalate_to",
                        planned.escalate_to_id, "stage", std::to_string(v1::STAGE_SCHEDULED),
-                       "level", "0", "n", std::to_string(stages.size()), "next", "0", "times",
-                       EncodeStages(stages), "cause", cause.event_id()});
+                       "level", "0", "next", "0", "times", EncodeStages(stages), "planned",
+                       std::to_string(absl::ToUnixSeconds(now)), "cause", cause.event_id()});
+    change.Write(key, {"HINCRBY", key, "v", "1"});
     const std::string subject = planned.subject_key;
     change.Write(ItemsKey(a, subject), {"SADD", ItemsKey(a, subject), id});
     if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
@@ -659,7 +751,8 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
   return change;
 }
 
-absl::StatusOr<int> ItemStore::FireDue(const std::string& a, absl::Time now, int batch) {
+absl::StatusOr<int> ItemStore::FireDue(const std::string& a, absl::Time now, int batch,
+                                       std::vector<FiredStage>* fired_stages) {
   const std::string seconds = std::to_string(absl::ToUnixSeconds(now));
   int fired = 0;
   for (;;) {
@@ -669,20 +762,27 @@ absl::StatusOr<int> ItemStore::FireDue(const std::string& a, absl::Time now, int
     if (!due.ok()) return due.status();
     if (due->elements().empty()) return fired;
     redis::Pipeline reads;
-    for (const auto& id : due->elements())
-      reads.Add({"HMGET", ItemKey(a, id.str()), "data", "escalate_to", "next", "times", "cause"});
+    for (const auto& id : due->elements()) {
+      reads.Add({"HMGET", ItemKey(a, id.str()), "data", "escalate_to", "next", "times", "cause",
+                 "v", "stage", "planned"});
+    }
     auto hashes = connection_.Execute(reads, redis::Idempotency::kIdempotent);
     if (!hashes.ok()) return hashes.status();
 
-    std::vector<std::string> keys = {TimersKey(a)};
+    std::vector<std::string> keys = {TimersKey(a), CountsKey(a)};
     std::vector<std::string> args = {seconds};
+    std::vector<FiredStage> candidates;  // per item of the batch, what firing it would mean
     for (size_t i = 0; i < due->elements().size(); ++i) {
       const std::string id = due->elements()[i].str();
       const auto& f = (*hashes)[i].elements();
       keys.push_back(ItemKey(a, id));
-      std::vector<std::string> claim = {id, "", "-1", "", "", "", "", "", "", "[]"};
-      if (f.size() == 5 && f[0].is_string() && f[2].is_string()) {
-        claim[1] = f[2].str();
+      std::vector<std::string> claim(kClaimArgs);
+      claim[0] = id;
+      claim[2] = "-1";
+      claim[11] = "[]";
+      FiredStage candidate;
+      if (f.size() == 8 && f[0].is_string() && f[2].is_string() && f[5].is_string()) {
+        claim[1] = f[5].str();
         const int next = std::atoi(f[2].str().c_str());
         const auto stages = DecodeStages(f[3].is_string() ? f[3].str() : "");
         if (next < static_cast<int>(stages.size())) {
@@ -704,25 +804,60 @@ absl::StatusOr<int> ItemStore::FireDue(const std::string& a, absl::Time now, int
             headers.push_back(hk);
             headers.push_back(hv);
           }
+          const auto old_stage =
+              static_cast<v1::Stage>(f[6].is_string() ? std::atoi(f[6].str().c_str()) : 0);
+          const absl::Time planned_at =
+              absl::FromUnixSeconds(f[7].is_string() ? std::atoll(f[7].str().c_str()) : 0);
+          candidate = {planned.item.kind(), stages[k].stage,
+                       now - std::max(stages[k].at, planned_at)};
           claim[2] = std::to_string(k);
           if (k + 1 < stages.size())
             claim[3] = std::to_string(absl::ToUnixSeconds(stages[k + 1].at));
           claim[4] = std::to_string(static_cast<int>(stages[k].stage));
           claim[5] = std::to_string(stages[k].level);
-          claim[6] = record->topic;
-          claim[7] = record->key;
-          claim[8] = record->value;
-          claim[9] = headers.dump();
+          claim[6] = CountField(planned.item, old_stage);
+          claim[7] = CountField(planned.item, stages[k].stage);
+          claim[8] = record->topic;
+          claim[9] = record->key;
+          claim[10] = record->value;
+          claim[11] = headers.dump();
         }
       }
+      candidates.push_back(candidate);
       for (auto& arg : claim)
         args.push_back(std::move(arg));
     }
     auto result = ClaimScript().Run(connection_, a, kServiceName, "", keys, args);
     if (!result.ok()) return result.status();
-    fired += static_cast<int>(result->value.integer());
+    for (const auto& index : result->value.elements()) {
+      ++fired;
+      const size_t at = static_cast<size_t>(index.integer()) - 1;
+      if (fired_stages != nullptr && at < candidates.size()) {
+        fired_stages->push_back(candidates[at]);
+      }
+    }
     if (static_cast<int>(due->elements().size()) < batch) return fired;
   }
+}
+
+absl::StatusOr<int64_t> ItemStore::PendingTimers(const std::string& a) {
+  auto n = connection_.Command({"ZCARD", TimersKey(a)}, redis::Idempotency::kIdempotent);
+  if (!n.ok()) return n.status();
+  return n->integer();
+}
+
+absl::StatusOr<DueCounts> ItemStore::CountDueItems(const std::string& a) {
+  auto fields = connection_.Command({"HGETALL", CountsKey(a)}, redis::Idempotency::kIdempotent);
+  if (!fields.ok()) return fields.status();
+  DueCounts counts;
+  const auto& f = fields->elements();
+  for (size_t i = 0; i + 1 < f.size(); i += 2) {
+    const std::string& name = f[i].str();
+    const size_t colon = name.rfind(':');
+    if (colon == std::string::npos) continue;
+    counts[{name.substr(0, colon), name.substr(colon + 1)}] = std::atoll(f[i + 1].str().c_str());
+  }
+  return counts;
 }
 
 absl::StatusOr<v1::DueItem> ItemStore::GetItem(const std::string& a, const std::string& item_id) {
@@ -807,8 +942,9 @@ absl::StatusOr<v1::ComplianceResponse> ItemStore::Compliance(const v1::Complianc
   const std::string& a = request.authority_id();
   const std::string from =
       request.has_period_start() ? std::to_string(request.period_start().seconds()) : "-inf";
+  // The end is exclusive, so consecutive months never count an item twice.
   const std::string to =
-      request.has_period_end() ? std::to_string(request.period_end().seconds()) : "+inf";
+      request.has_period_end() ? absl::StrCat("(", request.period_end().seconds()) : "+inf";
   std::map<std::string, v1::ComplianceFigures> workers, teams;
   v1::ComplianceFigures total;
   total.set_scope_id(a);
@@ -851,7 +987,7 @@ absl::StatusOr<v1::ComplianceResponse> ItemStore::Compliance(const v1::Complianc
   }
   const std::string live_to = std::to_string(
       std::min<int64_t>(absl::ToUnixSeconds(now) - 1,
-                        request.has_period_end() ? request.period_end().seconds() : INT64_MAX));
+                        request.has_period_end() ? request.period_end().seconds() - 1 : INT64_MAX));
   auto live = connection_.Command({"ZRANGEBYSCORE", DueKey(a), from, live_to},
                                   redis::Idempotency::kIdempotent);
   if (!live.ok()) return live.status();
@@ -875,12 +1011,29 @@ std::string StoreDirectory::SupervisorOf(const std::string& worker_id) const {
   if (auto it = state_.workers.find(worker_id); it != state_.workers.end()) {
     return it->second.facts.supervisor_id;
   }
-  auto reply = connection_.Command({"GET", WorkerKey(authority_, worker_id)},
-                                   redis::Idempotency::kIdempotent);
-  if (!reply.ok() || !reply->is_string()) return "";
-  json j = json::parse(reply->str(), nullptr, false);
+  const std::string key = WorkerKey(authority_, worker_id);
+  auto reply = connection_.Command({"HMGET", key, "data", "v"}, redis::Idempotency::kIdempotent);
+  if (!reply.ok() || reply->elements().size() != 2) return "";
+  const auto& f = reply->elements();
+  if (versions_ != nullptr) (*versions_)[key] = f[1].is_string() ? f[1].str() : "";
+  if (!f[0].is_string()) return "";
+  json j = json::parse(f[0].str(), nullptr, false);
   if (j.is_discarded()) return "";
   return j.value("supervisor_id", "");
+}
+
+std::string KindLabel(v1::ItemKind kind) {
+  std::string name = v1::ItemKind_Name(kind);
+  constexpr std::string_view kPrefix = "ITEM_KIND_";
+  if (name.starts_with(kPrefix)) name = name.substr(kPrefix.size());
+  return absl::AsciiStrToLower(name);
+}
+
+std::string StageLabel(v1::Stage stage) {
+  std::string name = v1::Stage_Name(stage);
+  constexpr std::string_view kPrefix = "STAGE_";
+  if (name.starts_with(kPrefix)) name = name.substr(kPrefix.size());
+  return absl::AsciiStrToLower(name);
 }
 
 }  // namespace oversight::scheduling

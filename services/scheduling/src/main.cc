@@ -22,26 +22,30 @@ int main(int argc, char** argv) {
   const std::string schedule = events.Topic("schedule_events", kafka::kScheduleEventsTopic);
   const absl::Duration tick = host.config().GetDuration("scheduling.timer_interval",
                                                         absl::Seconds(1), absl::Milliseconds(10));
+  const absl::Duration history =
+      host.config().GetDuration("scheduling.compliance_history",
+                                scheduling::ItemStore::kDefaultHistoryHorizon, absl::Hours(24));
   auto authorities = authorities::LoadFromConfig(host.config());
   if (auto started = events.Start(); !started.ok()) return pipeline::StartupFailure(host, started);
   if (!authorities.ok()) return pipeline::StartupFailure(host, authorities.status());
+  scheduling::SchedulingProbe probe(host.metrics_registry(), (*authorities)->Ids());
 
-  events.Consume("scheduling-events", {workforce, case_events, supervision, tasks},
-                 [&](redis::Connection& connection) {
-                   auto store = std::make_shared<scheduling::ItemStore>(connection, schedule);
-                   auto scheduler =
-                       std::make_shared<scheduling::Scheduler>(**authorities, *store, host.clock());
-                   auto handlers =
-                       std::make_shared<scheduling::EventHandlers>(**authorities, *scheduler);
-                   return [store, scheduler, handlers](const kafka::ConsumedMessage& record) {
-                     return handlers->Handle(record);
-                   };
-                 });
+  events.Consume(
+      "scheduling-events", {workforce, case_events, supervision, tasks},
+      [&](redis::Connection& connection) {
+        auto store = std::make_shared<scheduling::ItemStore>(connection, schedule, history);
+        auto scheduler =
+            std::make_shared<scheduling::Scheduler>(**authorities, *store, host.clock());
+        auto handlers = std::make_shared<scheduling::EventHandlers>(**authorities, *scheduler);
+        return [store, scheduler, handlers](const kafka::ConsumedMessage& record) {
+          return handlers->Handle(record);
+        };
+      });
   events.RelayOutbox();
   host.AddWorker("timers", [&](std::stop_token stop) {
     auto lease = events.redis_pool().Acquire();
-    scheduling::ItemStore store(*lease, schedule);
-    scheduling::Scheduler scheduler(**authorities, store, host.clock());
+    scheduling::ItemStore store(*lease, schedule, history);
+    scheduling::Scheduler scheduler(**authorities, store, host.clock(), &probe);
     scheduling::RunTimers(stop, scheduler, tick, &host.logger());
   });
   scheduling::SchedulingGrpcService api(**authorities, events.redis_pool(), host.authenticator(),

@@ -10,33 +10,46 @@
 #include "oversight/redis/outbox.h"
 #include "oversight/runtime/clock.h"
 #include "planner.h"
+#include "probe.h"
 
 namespace oversight::scheduling {
 
 // Not thread-safe (its store's connection is not): one per thread.
 class Scheduler {
  public:
+  // `probe` (optional, not owned): FireDue reports what fired and, after each pass, the pending
+  // timers and the live items by kind and stage.
   Scheduler(const authorities::AuthorityRegistry& authorities, ItemStore& store,
-            const runtime::Clock& clock)
-      : authorities_(authorities), store_(store), clock_(clock) {}
+            const runtime::Clock& clock, SchedulingProbe* probe = nullptr)
+      : authorities_(authorities), store_(store), clock_(clock), probe_(probe) {}
 
   // Applies an event that passed the inbound contract checks (a workforce, case, supervision
   // or task event with its meta). Everything it changes - records, items, timers, satisfied and
   // cancelled events - is written in one script guarded by meta.event_id, so a redelivered
-  // event changes nothing (the result says duplicate). Events scheduling ignores change
-  // nothing. NOT_FOUND for an authority this deployment does not serve; UNAVAILABLE when Redis
-  // is down (nothing written).
+  // event changes nothing (the result says duplicate), and by the versions of everything the
+  // decision read: when another replica changed one of them meanwhile, the event is read and
+  // decided again (up to kMaxAttempts times, then ABORTED: retry later). Events scheduling
+  // ignores change nothing. NOT_FOUND for an authority this deployment does not serve;
+  // UNAVAILABLE when Redis is down (nothing written).
   absl::StatusOr<redis::OutboxResult> Handle(const google::protobuf::Message& event,
                                              const common::v1::EventMeta& meta);
 
   // Fires every timer due at the clock's now, for every authority served; returns how many
-  // stages fired. Safe to run on several replicas at once.
+  // stages fired. Safe to run on several replicas at once. With a probe, also reads the
+  // pending timers and the item counts of each authority for it.
   absl::StatusOr<int> FireDue();
 
+  static constexpr int kMaxAttempts = 8;
+
  private:
+  absl::StatusOr<redis::OutboxResult> HandleOnce(const google::protobuf::Message& event,
+                                                 const common::v1::EventMeta& meta,
+                                                 const authorities::Authority& authority);
+
   const authorities::AuthorityRegistry& authorities_;
   ItemStore& store_;
   const runtime::Clock& clock_;
+  SchedulingProbe* probe_;
 };
 
 }  // namespace oversight::scheduling

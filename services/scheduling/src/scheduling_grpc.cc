@@ -82,9 +82,16 @@ grpc::Status SchedulingGrpcService::GetCompliance(grpc::ServerContext* context,
                                                   const v1::ComplianceRequest* request,
                                                   v1::ComplianceResponse* response) {
   if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
-  return grpc::Status(
-      grpc::StatusCode::UNIMPLEMENTED,
-      "compliance figures are not computed yet (see services/scheduling/README.md)");
+  if (request->has_period_start() && request->has_period_end() &&
+      request->period_end().seconds() < request->period_start().seconds()) {
+    return Invalid("period_end is before period_start");
+  }
+  auto lease = pool_.Acquire();
+  ItemStore store(*lease, schedule_topic_);
+  auto figures = store.Compliance(*request, clock_.Now());
+  if (!figures.ok()) return runtime::ToGrpcStatus(figures.status());
+  *response = *std::move(figures);
+  return grpc::Status::OK;
 }
 
 }  // namespace oversight::scheduling

@@ -47,9 +47,10 @@ class SchedulingGrpcService final : public v1::SchedulingService::Service {
   grpc::Status ExplainItem(grpc::ServerContext* context, const v1::ExplainItemRequest* request,
                            v1::DueItem* response) override;
 
-  // Compliance of a team (or the authority) over a period of due dates: sessions, case
-  // discussions and records due and done on time, open overdue items; per worker and per team
-  // (see ItemStore::Compliance). INVALID_ARGUMENT for a period that ends before it starts.
+  // Compliance of a team (or the authority) over a period of due dates [start, end): sessions,
+  // case discussions and records due and done on time, open overdue items; per worker and per
+  // team (see ItemStore::Compliance). A month is [1st 00:00, 1st of the next month 00:00) in the
+  // authority's time zone. INVALID_ARGUMENT for a period that ends before it starts.
   grpc::Status GetCompliance(grpc::ServerContext* context, const v1::ComplianceRequest* request,
                              v1::ComplianceResponse* response) override;
 

@@ -170,5 +170,38 @@ TEST_F(ApiTest, BadRecordsAreDeadLettersAndBadRequestsInvalid) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(ApiTest, ComplianceOverAMonthAndBadPeriods) {
+  ASSERT_EQ(handlers_->Handle(Record(Joined("devon"), "worker-1")).kind,
+            kafka::HandlerOutcome::Kind::kProcessed);
+  // D2: the induction session due Mon 13 Jan 2025 was not held by Mon 20 Jan.
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2025, 1, 20, 12, 0, 0), absl::UTCTimeZone()));
+  v1::ComplianceRequest request;
+  request.set_authority_id("devon");
+  request.set_team_id("team-a");
+  events::ToTimestamp(absl::FromCivil(absl::CivilDay(2025, 1, 1), absl::UTCTimeZone()),
+                      request.mutable_period_start());
+  events::ToTimestamp(absl::FromCivil(absl::CivilDay(2025, 2, 1), absl::UTCTimeZone()),
+                      request.mutable_period_end());
+  grpc::ServerContext context;
+  v1::ComplianceResponse figures;
+  ASSERT_TRUE(api_->GetCompliance(&context, &request, &figures).ok());
+  EXPECT_EQ(figures.total().sessions_due(), 1);
+  EXPECT_EQ(figures.total().sessions_on_time(), 0);
+  EXPECT_EQ(figures.total().open_overdue(), 1);
+  ASSERT_EQ(figures.teams_size(), 1);
+  EXPECT_EQ(figures.teams(0).scope_id(), "team-a");
+  ASSERT_EQ(figures.workers_size(), 1);
+  EXPECT_EQ(figures.workers(0).scope_id(), "worker-1");
+
+  std::swap(*request.mutable_period_start(), *request.mutable_period_end());
+  grpc::ServerContext backwards;
+  auto status = api_->GetCompliance(&backwards, &request, &figures);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "period_end is before period_start");
+  request.set_authority_id("nowhere");
+  grpc::ServerContext unknown;
+  EXPECT_NE(api_->GetCompliance(&unknown, &request, &figures).error_code(), grpc::StatusCode::OK);
+}
+
 }  // namespace
 }  // namespace oversight::scheduling

@@ -5,10 +5,13 @@
 #include "scheduler.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
+#include <mutex>
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/topics.h"
@@ -311,12 +314,233 @@ TEST_F(SchedulerTest, TaskItemsAndTwoReplicasFireEveryStageExactlyOnce) {
   for (const auto& [id, n] : per_item)
     EXPECT_EQ(n, 4) << id;
   EXPECT_EQ(ids.size(), static_cast<size_t>(kTasks * 4));
+  // The live items by stage follow every claim exactly (oversight_due_items).
+  auto counts = store_->CountDueItems("devon");
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->at({"oversight_task", "escalated"}), kTasks);
+  for (const char* stage : {"scheduled", "due_soon", "due", "overdue"})
+    EXPECT_EQ(counts->at({"oversight_task", stage}), 0) << stage;
+  EXPECT_EQ(store_->PendingTimers("devon").value_or(-1), 0);
 
   trg::TaskCompleted done;
   done.set_task_id("task-7");
   ASSERT_TRUE(Feed(done, "done-7", Start(2025, 3, 14)).ok());
   auto events = OutboxFor("oversight_task:task-7");
   EXPECT_EQ(events.back().type, "oversight.scheduling.v1.ItemSatisfied");
+}
+
+// Two events about the same child decided from the same read: the second write is refused
+// (ABORTED) instead of overwriting the first one's change.
+TEST_F(SchedulerTest, AChangeDecidedFromAStaleReadIsAbortedAndWritesNothing) {
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  cases::CaseAllocated alloc;
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+  ASSERT_TRUE(Feed(alloc, "alloc-1", Noon(2025, 3, 3)).ok());
+
+  // A replica reads the child ...
+  ReadVersions stale;
+  Subjects subjects;
+  subjects.children = {"child-1"};
+  auto before = store_->Load("devon", subjects, &stale);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(stale.size(), 1u);
+  // ... another one changes it meanwhile (risk raised) ...
+  cases::RiskLevelChanged risk;
+  risk.set_child_id("child-1");
+  risk.set_risk(common::v1::RISK_LEVEL_HIGH);
+  ASSERT_TRUE(Feed(risk, "risk-1", Noon(2025, 3, 10)).ok());
+  // ... and the first one writes what it decided from its read: refused, nothing written.
+  State after = *before;
+  after.children["child-1"].facts.last_case_discussion = absl::CivilDay(2025, 3, 7);
+  common::v1::EventMeta cause;
+  cause.set_event_id("held-stale");
+  auto change = store_->ToChange("devon", *registry_->Find("devon"), *before, after, {}, {}, cause,
+                                 Noon(2025, 3, 10), stale);
+  ASSERT_TRUE(change.ok()) << change.status();
+  auto applied = change->Apply(*connection_, "devon", kServiceName, "held-stale");
+  EXPECT_EQ(applied.status().code(), absl::StatusCode::kAborted) << applied.status();
+  auto now = store_->Load("devon", subjects);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->children["child-1"].facts.risk, policy::RiskLevel::kHigh);
+  EXPECT_FALSE(now->children["child-1"].facts.last_case_discussion.has_value());
+}
+
+// Two replicas handle, at the same time, a case event (risk raised, case-events topic) and a
+// session (supervision-events topic) about each of 200 children: every child ends with both.
+TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
+  constexpr int kChildren = 200;
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  auto child = [](int i) { return "child-" + std::to_string(i); };
+  for (int i = 0; i < kChildren; ++i) {
+    cases::CaseAllocated alloc;
+    alloc.set_child_id(child(i));
+    alloc.set_worker_id("worker-1");
+    alloc.set_team_id("team-a");
+    alloc.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+    ASSERT_TRUE(Feed(alloc, "alloc-" + child(i), Noon(2025, 3, 3)).ok());
+  }
+  auto meta = [](google::protobuf::Message& event, const std::string& id, absl::Time at) {
+    auto* m = static_cast<common::v1::EventMeta*>(event.GetReflection()->MutableMessage(
+        &event, event.GetDescriptor()->FindFieldByName("meta")));
+    m->set_event_id(id);
+    m->set_authority_id("devon");
+    events::ToTimestamp(at, m->mutable_occurred_at());
+  };
+  std::vector<cases::RiskLevelChanged> risks(kChildren);
+  std::vector<rec::SessionHeld> sessions(kChildren);
+  for (int i = 0; i < kChildren; ++i) {
+    risks[i].set_child_id(child(i));
+    risks[i].set_risk(common::v1::RISK_LEVEL_HIGH);
+    meta(risks[i], "risk-" + child(i), Noon(2025, 3, 10));
+    sessions[i].set_record_id("rec-" + child(i));
+    sessions[i].set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+    sessions[i].set_supervisor_id("manager-1");
+    sessions[i].add_supervisee_ids("worker-1");
+    sessions[i].add_child_ids(child(i));
+    events::ToTimestamp(Noon(2025, 3, 7), sessions[i].mutable_held_at());
+    meta(sessions[i], "held-" + child(i), Noon(2025, 3, 7));
+  }
+  auto other = redis::Connection::Connect(server_->connection_options());
+  ASSERT_TRUE(other.ok());
+  ItemStore other_store(**other, std::string(kafka::kScheduleEventsTopic));
+  Scheduler other_replica(*registry_, other_store, clock_);
+  std::vector<absl::Status> failures;
+  std::mutex mu;
+  auto handle = [&](Scheduler& replica, const auto& events) {
+    for (const auto& e : events) {
+      auto result = replica.Handle(e, e.meta());
+      std::lock_guard lock(mu);
+      if (!result.ok()) failures.push_back(result.status());
+    }
+  };
+  std::thread case_events([&] { handle(*scheduler_, risks); });
+  std::thread supervision_events([&] { handle(other_replica, sessions); });
+  case_events.join();
+  supervision_events.join();
+  for (const auto& failure : failures)
+    ADD_FAILURE() << failure;
+
+  // D9: child in need, high risk: monthly from the last discussion, Fri 7 Mar -> 7 Apr 2025.
+  // A lost risk change would leave 7 May (2 months), a lost session 3 Apr (from allocation).
+  std::map<std::string, int> satisfied;
+  for (const auto& p : Outbox())
+    if (p.type == "oversight.scheduling.v1.ItemSatisfied") ++satisfied[p.item.item_id()];
+  for (int i = 0; i < kChildren; ++i) {
+    const std::string cd = "case_discussion:" + child(i);
+    auto item = store_->GetItem("devon", cd);
+    ASSERT_TRUE(item.ok()) << item.status();
+    EXPECT_EQ(events::FromTimestamp(item->due_at()), EndOf(2025, 4, 7)) << cd;
+    EXPECT_EQ(satisfied[cd], 1) << cd;  // the session satisfied it once
+  }
+  auto counts = store_->CountDueItems("devon");
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->at({"case_discussion", "scheduled"}), kChildren);
+}
+
+// The value of one series in a registry ("" labels not listed must match too); -1 if absent.
+double Sample(prometheus::Registry& registry, const std::string& name,
+              const std::map<std::string, std::string>& labels, const std::string& part = "") {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      std::map<std::string, std::string> got;
+      for (const auto& l : metric.label)
+        got[l.name] = l.value;
+      if (got != labels) continue;
+      if (part == "count") return static_cast<double>(metric.histogram.sample_count);
+      if (part == "sum") return metric.histogram.sample_sum;
+      return family.type == prometheus::MetricType::Counter ? metric.counter.value
+                                                            : metric.gauge.value;
+    }
+  }
+  return -1;
+}
+
+TEST_F(SchedulerTest, MetricsFollowTheTimersOnTheInjectedClock) {
+  prometheus::Registry registry;
+  SchedulingProbe probe(registry, {"devon"});
+  Scheduler scheduler(*registry_, *store_, clock_, &probe);
+  // Before anything: every series exists at zero.
+  EXPECT_EQ(Sample(registry, "oversight_timers_pending", {{"authority", "devon"}}), 0);
+  EXPECT_EQ(
+      Sample(registry, "oversight_due_items",
+             {{"authority", "devon"}, {"kind", "personal_supervision"}, {"stage", "overdue"}}),
+      0);
+  EXPECT_EQ(Sample(registry, "oversight_timers_fired_total",
+                   {{"authority", "devon"}, {"stage", "escalated"}}),
+            0);
+
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  // D2: due Mon 13 Jan 2025. Due soon (5 working days before: Mon 6 Jan, 00:00) had passed
+  // when the item was planned at noon: it fires at once, 0 s late (not late before it existed).
+  clock_.Set(Noon(2025, 1, 6));
+  ASSERT_TRUE(scheduler.FireDue().ok());
+  // Due (the start of 13 Jan) fires 90 s late on the clock.
+  clock_.Set(Start(2025, 1, 13) + absl::Seconds(90));
+  ASSERT_TRUE(scheduler.FireDue().ok());
+  const std::map<std::string, std::string> devon = {{"authority", "devon"}};
+  EXPECT_EQ(Sample(registry, "oversight_timer_fire_delay_seconds", devon, "count"), 2);
+  EXPECT_EQ(Sample(registry, "oversight_timer_fire_delay_seconds", devon, "sum"), 90);
+  EXPECT_EQ(Sample(registry, "oversight_timers_fired_total",
+                   {{"authority", "devon"}, {"stage", "due_soon"}}),
+            1);
+  EXPECT_EQ(
+      Sample(registry, "oversight_timers_fired_total", {{"authority", "devon"}, {"stage", "due"}}),
+      1);
+  EXPECT_EQ(Sample(registry, "oversight_due_items",
+                   {{"authority", "devon"}, {"kind", "personal_supervision"}, {"stage", "due"}}),
+            1);
+  EXPECT_EQ(
+      Sample(registry, "oversight_due_items",
+             {{"authority", "devon"}, {"kind", "personal_supervision"}, {"stage", "due_soon"}}),
+      0);
+  // Every live item has a pending timer: the worker's and team-a's group supervision (D17).
+  auto items = store_->WorkerSchedule("devon", "worker-1");
+  ASSERT_TRUE(items.ok());
+  EXPECT_EQ(Sample(registry, "oversight_timers_pending", devon), items->items_size() + 1);
+}
+
+// Go-live (policy.live_from = 2025-04-01): a caseload loaded on day one is not overdue for years.
+TEST_F(SchedulerTest, FirstDatesCountFromGoLive) {
+  auto live =
+      authorities::AuthorityRegistry::Load(policy::DefaultPackDir(), policy::DefaultCalendarPath(),
+                                           {"devon"}, {{"devon", absl::CivilDay(2025, 4, 1)}});
+  ASSERT_TRUE(live.ok()) << live.status();
+  Scheduler scheduler(**live, *store_, clock_);
+  auto feed = [&](auto event, const std::string& id, absl::Time at) {
+    event.mutable_meta()->set_event_id(id);
+    event.mutable_meta()->set_authority_id("devon");
+    events::ToTimestamp(at, event.mutable_meta()->mutable_occurred_at());
+    clock_.Set(Noon(2025, 4, 1));
+    ASSERT_TRUE(scheduler.Handle(event, event.meta()).ok());
+  };
+  wf::WorkerJoined joined;  // started in 2019, loaded with the HR history
+  joined.set_worker_id("worker-1");
+  joined.set_supervisor_id("manager-1");
+  joined.mutable_start_date()->set_year(2019);
+  joined.mutable_start_date()->set_month(1);
+  joined.mutable_start_date()->set_day(7);
+  feed(joined, "join-1", Noon(2019, 1, 7));
+  cases::CaseAllocated alloc;  // allocated in 2023, from the statutory returns
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_PROTECTION);
+  feed(alloc, "alloc-1", Noon(2023, 5, 2));
+
+  // D1 monthly and D9 child protection monthly, from Tue 1 Apr 2025: Thu 1 May 2025.
+  auto ps = store_->GetItem("devon", "personal_supervision:worker-1");
+  ASSERT_TRUE(ps.ok()) << ps.status();
+  EXPECT_EQ(events::FromTimestamp(ps->due_at()), EndOf(2025, 5, 1));
+  EXPECT_EQ(ps->explanation().rule_id(), "D1");
+  EXPECT_EQ(ps->explanation().facts().at("counted_from_go_live"), "2025-04-01");
+  auto cd = store_->GetItem("devon", "case_discussion:child-1");
+  ASSERT_TRUE(cd.ok()) << cd.status();
+  EXPECT_EQ(events::FromTimestamp(cd->due_at()), EndOf(2025, 5, 1));
+  // D18: the annual appraisal from go-live, 1 Apr 2026.
+  EXPECT_EQ(events::FromTimestamp(store_->GetItem("devon", "appraisal:worker-1")->due_at()),
+            EndOf(2026, 4, 1));
 }
 
 TEST_F(SchedulerTest, TimersThatFellDueWhileDownFireOnceOnStart) {
@@ -366,6 +590,147 @@ TEST_F(SchedulerTest, CaseSupervisionRecordDeadlineIsSatisfiedWhenRecorded) {
   EXPECT_EQ(events.back().type, "oversight.scheduling.v1.ItemSatisfied");
   EXPECT_EQ(events.back().extra, "recorded-7");
   EXPECT_EQ(store_->GetItem("devon", record).status().code(), absl::StatusCode::kNotFound);
+}
+
+// Monthly figures (the demo charts on-time rates per team and month): each item counts in the
+// month of its due date only; cancelled items count only when they were missed. D9 (Devon):
+// child protection monthly, child in need (standard) every 2 months, from the allocation or the
+// last case discussion.
+TEST_F(SchedulerTest, ComplianceByMonthCountsEachDueDateOnceAndMissedCancellationsAsLate) {
+  auto allocate = [&](const std::string& child, const std::string& worker, const std::string& team,
+                      common::v1::CaseType type, absl::Time at) {
+    cases::CaseAllocated alloc;
+    alloc.set_child_id(child);
+    alloc.set_worker_id(worker);
+    alloc.set_team_id(team);
+    alloc.set_case_type(type);
+    ASSERT_TRUE(Feed(alloc, "alloc-" + child, at).ok());
+  };
+  auto discuss = [&](const std::string& child, const std::string& worker, absl::Time at) {
+    rec::SessionHeld held;
+    held.set_record_id(absl::StrCat("rec-", child, "-", absl::ToUnixSeconds(at)));
+    held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+    held.set_supervisor_id("manager-1");
+    held.add_supervisee_ids(worker);
+    held.add_child_ids(child);
+    events::ToTimestamp(at, held.mutable_held_at());
+    ASSERT_TRUE(Feed(held, held.record_id(), at).ok());
+  };
+  auto close = [&](const std::string& child, absl::Time at) {
+    cases::CaseClosed closed;
+    closed.set_child_id(child);
+    ASSERT_TRUE(Feed(closed, "closed-" + child, at).ok());
+  };
+  const auto cp = common::v1::CASE_TYPE_CHILD_PROTECTION;
+  // child-1 (team-a): CP from Mon 2 Dec 2024 -> due Thu 2 Jan 2025; discussed Mon 30 Dec (on
+  // time) -> due Thu 30 Jan; discussed Mon 3 Feb (late) -> due Mon 3 Mar.
+  allocate("child-1", "worker-1", "team-a", cp, Noon(2024, 12, 2));
+  discuss("child-1", "worker-1", Noon(2024, 12, 30));
+  discuss("child-1", "worker-1", Noon(2025, 2, 3));
+  // child-2 (team-a): CP from 2 Dec 2024 -> due 2 Jan 2025, never discussed: open, overdue.
+  allocate("child-2", "worker-2", "team-a", cp, Noon(2024, 12, 2));
+  // child-3 (team-b): CP from Mon 9 Dec 2024 -> due Thu 9 Jan 2025; closed Wed 15 Jan, after
+  // the deadline: it was due and missed.
+  allocate("child-3", "worker-3", "team-b", cp, Noon(2024, 12, 9));
+  close("child-3", Noon(2025, 1, 15));
+  // child-4 (team-b): CP from Mon 20 Jan -> due Thu 20 Feb; closed Mon 10 Feb, before it was
+  // due: it counts nowhere.
+  allocate("child-4", "worker-3", "team-b", cp, Noon(2025, 1, 20));
+  close("child-4", Noon(2025, 2, 10));
+  // child-5 (team-a): child in need from 2 Dec 2024 -> due Sun 2 Feb 2025; discussed Fri 31 Jan
+  // (on time) -> due Mon 31 Mar.
+  allocate("child-5", "worker-1", "team-a", common::v1::CASE_TYPE_CHILD_IN_NEED, Noon(2024, 12, 2));
+  discuss("child-5", "worker-1", Noon(2025, 1, 31));
+
+  auto month = [&](int m, const std::string& team = "") {
+    v1::ComplianceRequest request;
+    request.set_authority_id("devon");
+    request.set_team_id(team);
+    events::ToTimestamp(Start(2025, m, 1), request.mutable_period_start());
+    events::ToTimestamp(Start(2025, m + 1, 1), request.mutable_period_end());
+    auto figures = store_->Compliance(request, Noon(2025, 3, 15));
+    EXPECT_TRUE(figures.ok()) << figures.status();
+    return figures.value_or(v1::ComplianceResponse());
+  };
+  auto scope = [](const auto& list, const std::string& id) {
+    for (const auto& f : list)
+      if (f.scope_id() == id) return f;
+    return v1::ComplianceFigures();
+  };
+  // January: child-1 on 2 Jan (on time) and 30 Jan (late), child-2 on 2 Jan (open, overdue),
+  // child-3 on 9 Jan (missed): 4 due, 1 on time. Each session's record is due within 3
+  // working days (D11), none was recorded: the one of Mon 30 Dec was due Fri 3 Jan (Wed 1 Jan
+  // is New Year's Day) and is open, overdue.
+  const auto january = month(1);
+  EXPECT_EQ(january.total().case_discussions_due(), 4);
+  EXPECT_EQ(january.total().case_discussions_on_time(), 1);
+  EXPECT_EQ(january.total().records_due(), 1);
+  EXPECT_EQ(january.total().records_on_time(), 0);
+  EXPECT_EQ(january.total().open_overdue(), 2);
+  EXPECT_EQ(scope(january.teams(), "team-a").case_discussions_due(), 3);
+  EXPECT_EQ(scope(january.teams(), "team-a").case_discussions_on_time(), 1);
+  EXPECT_EQ(scope(january.teams(), "team-a").open_overdue(), 1);
+  EXPECT_EQ(scope(january.teams(), "team-b").case_discussions_due(), 1);
+  EXPECT_EQ(scope(january.teams(), "team-b").case_discussions_on_time(), 0);
+  EXPECT_EQ(scope(january.workers(), "worker-1").case_discussions_due(), 2);
+  EXPECT_EQ(scope(january.workers(), "worker-2").open_overdue(), 1);
+  // February: only child-5's 2 Feb (on time); child-4's 20 Feb was cancelled before it was due.
+  // Records: the sessions of Fri 31 Jan (due Wed 5 Feb) and Mon 3 Feb (due Thu 6 Feb), open.
+  const auto february = month(2);
+  EXPECT_EQ(february.total().case_discussions_due(), 1);
+  EXPECT_EQ(february.total().case_discussions_on_time(), 1);
+  EXPECT_EQ(february.total().records_due(), 2);
+  EXPECT_EQ(february.total().open_overdue(), 2);
+  EXPECT_EQ(month(2, "team-b").total().case_discussions_due(), 0);
+  // March: child-1's 3 Mar is past on 15 Mar and open; child-5's 31 Mar is not due yet.
+  EXPECT_EQ(month(3).total().case_discussions_due(), 1);
+  EXPECT_EQ(month(3).total().open_overdue(), 1);
+
+  // The end is exclusive: a period ending at the deadline instant leaves it out.
+  v1::ComplianceRequest upto;
+  upto.set_authority_id("devon");
+  events::ToTimestamp(Start(2025, 1, 1), upto.mutable_period_start());
+  events::ToTimestamp(EndOf(2025, 1, 2), upto.mutable_period_end());
+  EXPECT_EQ(store_->Compliance(upto, Noon(2025, 3, 15))->total().case_discussions_due(), 0);
+  events::ToTimestamp(EndOf(2025, 1, 2) + absl::Seconds(1), upto.mutable_period_end());
+  EXPECT_EQ(store_->Compliance(upto, Noon(2025, 3, 15))->total().case_discussions_due(), 2);
+}
+
+TEST_F(SchedulerTest, ComplianceHistoryIsTrimmedToItsHorizon) {
+  ItemStore short_memory(*connection_, std::string(kafka::kScheduleEventsTopic),
+                         absl::Hours(24 * 90));
+  Scheduler scheduler(*registry_, short_memory, clock_);
+  auto feed = [&](auto event, const std::string& id, absl::Time at) {
+    event.mutable_meta()->set_event_id(id);
+    event.mutable_meta()->set_authority_id("devon");
+    events::ToTimestamp(at, event.mutable_meta()->mutable_occurred_at());
+    clock_.Set(at);
+    ASSERT_TRUE(scheduler.Handle(event, event.meta()).ok());
+  };
+  cases::CaseAllocated alloc;
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_PROTECTION);
+  feed(alloc, "alloc-1", Noon(2025, 1, 6));
+  rec::SessionHeld held;
+  held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+  held.add_child_ids("child-1");
+  // D9, child protection monthly: the sessions satisfy the items due 6 Feb (on time), 20 Feb
+  // (on time) and 15 Mar (late, on 10 Jun). On 10 Jun, 90 days back is 12 Mar: the first two
+  // entries are trimmed, the third stays.
+  held.set_record_id("rec-1");
+  feed(held, "held-1", Noon(2025, 1, 20));
+  held.set_record_id("rec-2");
+  feed(held, "held-2", Noon(2025, 2, 15));
+  held.set_record_id("rec-3");
+  feed(held, "held-3", Noon(2025, 6, 10));
+  auto history = connection_->Command({"ZRANGE", "ovs:{devon}:sch:history", "0", "-1"});
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> kept;
+  for (const auto& entry : history->elements())
+    if (entry.str().starts_with("case_discussion:")) kept.push_back(entry.str());
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_NE(kept[0].find("held-3"), std::string::npos) << kept[0];
 }
 
 TEST_F(SchedulerTest, ComplianceCountsOnTimeSessionsAndOpenOverdueItems) {

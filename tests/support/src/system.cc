@@ -1,5 +1,7 @@
 #include "oversight/e2e/system.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "oversight/kafka/cloud_event.h"
 #include "oversight/kafka/testing/publish.h"
@@ -25,7 +27,7 @@ const std::map<std::string, ServiceLayout>& Layouts() {
 
 const char* const kTopicNames[] = {"case_events", "workforce_events", "supervision_events",
                                    "tasks",       "schedule_events",  "notifications",
-                                   "audit",       "dead_letters"};
+                                   "audit",       "dead_letters",     "records"};
 
 std::string Upper(std::string text) {
   for (char& c : text)
@@ -84,10 +86,25 @@ std::map<std::string, std::string> System::CommonEnv(const std::string& service)
 
 absl::StatusOr<ServiceProcess*> System::StartService(const std::string& service,
                                                      std::map<std::string, std::string> extra_env) {
+  return Launch(service, service, std::move(extra_env));
+}
+
+absl::StatusOr<ServiceProcess*> System::StartReplica(const std::string& service,
+                                                     const std::string& replica,
+                                                     std::map<std::string, std::string> extra_env) {
+  if (this->service(service) == nullptr) {
+    return absl::FailedPreconditionError("start " + service + " before a replica of it");
+  }
+  return Launch(service, service + "/" + replica, std::move(extra_env));
+}
+
+absl::StatusOr<ServiceProcess*> System::Launch(const std::string& service, const std::string& name,
+                                               std::map<std::string, std::string> extra_env) {
   auto layout = Layouts().find(service);
   if (layout == Layouts().end()) return absl::InvalidArgumentError("unknown service " + service);
   ServiceSpec spec;
-  spec.name = service;
+  spec.name = name;
+  std::replace(spec.name.begin(), spec.name.end(), '/', '-');  // it names the log file
   spec.binary = ServiceBinary(layout->second.dir, layout->second.binary);
   spec.env = CommonEnv(service);
   for (auto& [key, value] : extra_env)
@@ -95,7 +112,7 @@ absl::StatusOr<ServiceProcess*> System::StartService(const std::string& service,
   auto process = ServiceProcess::Start(std::move(spec));
   if (!process.ok()) return process.status();
   ServiceProcess* raw = process->get();
-  services_[service] = *std::move(process);
+  services_[name] = *std::move(process);
   return raw;
 }
 
@@ -125,10 +142,16 @@ absl::Status System::PublishRaw(const std::string& topic_name, const std::string
 }
 
 std::string System::Token(const std::string& subject, std::vector<std::string> roles) {
+  return Token(subject, std::move(roles), absl::Now(), absl::Hours(1));
+}
+
+std::string System::Token(const std::string& subject, std::vector<std::string> roles,
+                          absl::Time issued_at, absl::Duration lifetime) {
   runtime::TokenClaims claims;
   claims.subject = subject;
   claims.roles = std::move(roles);
-  claims.issued_at = absl::Now();
+  claims.issued_at = issued_at;
+  claims.lifetime = lifetime;
   auto token = runtime::MintToken(claims, runtime::JwtAlgorithm::kHS256, kTestJwtSecret);
   return token.ok() ? *token : "";
 }

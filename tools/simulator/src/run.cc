@@ -15,14 +15,11 @@
 #include "oversight/flags/flags.h"
 #include "oversight/kafka/producer.h"
 #include "oversight/kafka/watermarks.h"
+#include "oversight/policy/pack.h"
 #include "oversight/statutory_returns/case_event_type.h"
 #include "publisher.h"
 #include "settle.h"
 #include "year_replay.h"
-
-#ifndef OVERSIGHT_POLICY_DATA_DIR
-#define OVERSIGHT_POLICY_DATA_DIR "libs/policy/data"
-#endif
 
 namespace oversight::simulator {
 namespace {
@@ -172,11 +169,8 @@ absl::StatusOr<RunOptions> ParseCommandLine(const std::vector<std::string>& args
     return absl::InvalidArgumentError("--jwt-secret (or OVERSIGHT_AUTH_JWT_SECRET) is required");
   }
   options.mail_dir = flags->Get("mail-dir").value_or("");
-  options.packs_dir =
-      flags->Get("packs-dir").value_or(absl::StrCat(OVERSIGHT_POLICY_DATA_DIR, "/packs"));
-  options.calendar_file =
-      flags->Get("calendar")
-          .value_or(absl::StrCat(OVERSIGHT_POLICY_DATA_DIR, "/calendar/england-and-wales.json"));
+  options.packs_dir = flags->Get("packs-dir").value_or("");
+  options.calendar_file = flags->Get("calendar").value_or("");
   options.case_events_topic = flags->Get("case-events-topic").value_or(options.case_events_topic);
   options.workforce_events_topic =
       flags->Get("workforce-events-topic").value_or(options.workforce_events_topic);
@@ -202,8 +196,10 @@ absl::StatusOr<RunOptions> ParseCommandLine(const std::vector<std::string>& args
 }
 
 absl::StatusOr<Report> Run(const RunOptions& options, std::ostream& out, std::ostream& progress) {
-  auto authorities = authorities::AuthorityRegistry::Load(options.packs_dir, options.calendar_file,
-                                                          {options.authority});
+  auto authorities = authorities::AuthorityRegistry::Load(
+      options.packs_dir.empty() ? policy::DefaultPackDir() : options.packs_dir,
+      options.calendar_file.empty() ? policy::DefaultCalendarPath() : options.calendar_file,
+      {options.authority});
   if (!authorities.ok()) return authorities.status();
   const policy::WorkingCalendar& calendar = *(*authorities)->Find(options.authority)->calendar;
 

@@ -23,8 +23,8 @@ struct RunOptions {
   std::string
       report_dir;  // written: report.json, index.html, summary.txt, emails/, import-issues.csv
   std::string mail_dir;  // where the SMTP listener saves messages (*.eml); "" for none
-  std::string packs_dir;
-  std::string calendar_file;
+  std::string packs_dir;      // "": the packs shipped with libs/policy
+  std::string calendar_file;  // "": the shipped England and Wales calendar
   std::string case_events_topic = "oversight.case-events.v1";
   std::string workforce_events_topic = "oversight.workforce-events.v1";
   int first_year = 2025;  // the reporting year starting 1 April of this year

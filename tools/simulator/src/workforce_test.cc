@@ -4,13 +4,14 @@
 
 #include <set>
 
+#include "oversight/policy/pack.h"
+
 namespace oversight::simulator {
 namespace {
 
 const policy::WorkingCalendar& Calendar() {
   static const auto* calendar = [] {
-    auto loaded = policy::WorkingCalendar::LoadFile(std::string(OVERSIGHT_POLICY_DATA_DIR) +
-                                                    "/calendar/england-and-wales.json");
+    auto loaded = policy::WorkingCalendar::LoadFile(policy::DefaultCalendarPath());
     EXPECT_TRUE(loaded.ok()) << loaded.status();
     return new policy::WorkingCalendar(*std::move(loaded));
   }();

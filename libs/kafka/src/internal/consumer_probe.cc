@@ -53,10 +53,14 @@ ConsumerProbe::ConsumerProbe(prometheus::Registry* registry) {
               .Register(*registry);
 }
 
-void ConsumerProbe::Subscribed(std::string_view topic) {
+void ConsumerProbe::Subscribed(std::string_view topic,
+                               const std::vector<std::string>& dead_letter_reasons) {
   if (consumed_ == nullptr) return;
-  for (const char* outcome : {"processed", "dead_letter"}) {
+  for (const char* outcome : {"processed", "dead_letter", "retry"}) {
     consumed_->Add({{"topic", std::string(topic)}, {"outcome", outcome}});
+  }
+  for (const std::string& reason : dead_letter_reasons) {
+    dead_letters_->Add({{"topic", std::string(topic)}, {"reason", reason}});
   }
 }
 

@@ -37,9 +37,11 @@ class ConsumerProbe {
  public:
   explicit ConsumerProbe(prometheus::Registry* registry);
 
-  // Lists `topic`'s consumed series at 0 (outcomes processed and dead_letter), so readers see
-  // every subscribed topic before its first record (dashboards, the demo's settle check).
-  void Subscribed(std::string_view topic);
+  // Lists `topic`'s consumed series at 0 (outcomes processed, dead_letter and retry) and its
+  // dead-letter series of `dead_letter_reasons`, so readers see every subscribed topic before
+  // its first record (dashboards, the demo's settle check) and alerts' increase() the first
+  // dead letter.
+  void Subscribed(std::string_view topic, const std::vector<std::string>& dead_letter_reasons = {});
   void Consumed(std::string_view topic, std::string_view outcome);
   void DeadLettered(std::string_view topic, std::string_view reason);
   void Statistics(std::string_view statistics_json);

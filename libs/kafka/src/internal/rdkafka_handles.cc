@@ -110,6 +110,8 @@ ConsumedMessage ToConsumedMessage(const rd_kafka_message_t& message) {
   }
   if (message.payload != nullptr) {
     out.value.assign(static_cast<const char*>(message.payload), message.len);
+  } else {
+    out.tombstone = true;
   }
   rd_kafka_headers_t* headers = nullptr;
   if (rd_kafka_message_headers(&message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {

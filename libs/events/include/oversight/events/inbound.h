@@ -25,6 +25,13 @@ inline constexpr std::string_view kReasonUndecodable = "undecodable_payload";
 inline constexpr std::string_view kReasonMissingField = "missing_field";
 inline constexpr std::string_view kReasonUnknownAuthority = "unknown_authority";
 inline constexpr std::string_view kReasonContractViolation = "contract_violation";
+// A record that passed the checks but whose processing hit a broken invariant (services).
+inline constexpr std::string_view kReasonProcessingFailed = "processing_failed";
+
+// Every reason above, for the consumers' zero-initialised dead-letter counters.
+inline constexpr std::string_view kDeadLetterReasons[] = {
+    kReasonBadHeaders,       kReasonUnknownType,       kReasonUndecodable,     kReasonMissingField,
+    kReasonUnknownAuthority, kReasonContractViolation, kReasonProcessingFailed};
 
 // A consumed event that passed the contract checks.
 struct InboundEvent {

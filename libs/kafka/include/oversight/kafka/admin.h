@@ -1,6 +1,7 @@
 #ifndef OVERSIGHT_KAFKA_ADMIN_H_
 #define OVERSIGHT_KAFKA_ADMIN_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct TopicSpec {
   std::string name;
   int partitions = 3;
   int replication_factor = 1;
+  // Topic-level configs set when the topic is created, e.g. {"cleanup.policy", "compact"}.
+  // An existing topic's configs are not changed.
+  std::map<std::string, std::string> configs;
 };
 
 // Cluster administration through the Kafka admin API.

@@ -38,6 +38,7 @@ struct ConsumedMessage {
   std::string value;
   Headers headers;
   std::optional<absl::Time> timestamp;  // the record's create/log-append time, if it has one
+  bool tombstone = false;               // the value is null (a compaction tombstone); value ""
 };
 
 // What the handler decided about a record.
@@ -89,6 +90,10 @@ struct ConsumerConfig {
   //   oversight_dead_letters_total{topic,reason}
   //   oversight_kafka_consumer_lag{topic,partition}    from librdkafka statistics
   prometheus::Registry* metrics = nullptr;
+  // Dead-letter reasons whose counters exist at zero from the start for every topic, like the
+  // outcome counters (so dashboards see idle consumers and alerts' increase() the first one).
+  // Other reasons count from their first use.
+  std::vector<std::string> dead_letter_reasons;
   // How often librdkafka reports statistics (the lag gauge); zero disables them.
   absl::Duration statistics_interval = absl::Seconds(5);
   // Errors the loop survives (broker down, unknown topic ...). Default: a line on stderr.

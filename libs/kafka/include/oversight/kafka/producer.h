@@ -26,6 +26,9 @@ struct OutboundMessage {
   std::string value;
   Headers headers;
   std::optional<int32_t> partition;  // unset: chosen by the partitioner from the key
+  // True: publish a null value (a compaction tombstone: a compacted topic then drops every
+  // earlier record with this key); `value` is ignored. False (default): `value`, even if empty.
+  bool tombstone = false;
 };
 
 // Where a record was written.

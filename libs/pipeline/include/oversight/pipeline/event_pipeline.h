@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ class EventPipeline {
 
   // The topic configured under topics.<name>, or `default_topic`.
   std::string Topic(std::string_view name, std::string_view default_topic) const;
+  // The same for a topic that Start() creates (when kafka.create_topics is on) with these
+  // topic-level configs, e.g. {{"cleanup.policy", "compact"}}. An existing topic is left as it is.
+  std::string Topic(std::string_view name, std::string_view default_topic,
+                    std::map<std::string, std::string> configs) const;
 
   // Checks the configuration first (INVALID_ARGUMENT listing every problem recorded so far,
   // the runtime's and the service's). Then creates the producer and, when kafka.create_topics is
@@ -76,8 +81,15 @@ class EventPipeline {
   std::unique_ptr<redis::ConnectionPool> pool_;
   std::unique_ptr<kafka::Producer> producer_;
   mutable std::vector<std::string> topics_;
+  mutable std::map<std::string, std::map<std::string, std::string>> topic_configs_;
   std::string dead_letter_topic_;
 };
+
+// The Kafka client settings of a service's configuration (kafka.bootstrap_servers, required;
+// kafka.properties.*), client id "oversight-<service>". For EventPipeline and for commands that
+// run beside a service with its configuration (`oversight-recording rebuild`). Problems are
+// recorded in `config` (Config::Validate reports them).
+kafka::ClientConfig KafkaClientFromConfig(const runtime::Config& config, std::string_view service);
 
 // Logs why a service could not start and returns its exit code: 2 for configuration problems
 // (INVALID_ARGUMENT, NOT_FOUND of a configured file), 1 otherwise. For main():

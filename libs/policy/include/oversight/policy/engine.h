@@ -54,7 +54,9 @@ struct RequiredOversight {
 // Methods return NOT_FOUND when the pack has no rule for the item (the authority does not
 // schedule it), FAILED_PRECONDITION when the item does not apply to these facts (a leaver's
 // personal supervision, mentoring for a worker not in ASYE), INVALID_ARGUMENT for impossible
-// facts (FTE above 1.0). Dates before the start or allocation are ignored (the later anchor wins).
+// facts (FTE above 1.0). Dates before the start or allocation are ignored (the later anchor wins),
+// and no date counts from a basis before the facts' `counted_from` (go-live): the explanation
+// then has the fact counted_from_go_live.
 // Nothing is modified on failure; results are values owned by the caller.
 class Engine {
  public:

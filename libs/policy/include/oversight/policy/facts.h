@@ -51,6 +51,10 @@ struct WorkerFacts {
   std::vector<AbsenceFacts> absences;
   std::optional<absl::CivilDay> left_on;
   bool left_childrens_services = false;  // starts the retention clock (H8)
+  // Go-live (the authority's policy.live_from): no date counts from a basis before this day
+  // (the start, the last session or signature ...); phases still count from the real dates.
+  // Retention is not affected. Unset: every basis counts as it is.
+  std::optional<absl::CivilDay> counted_from;
 };
 
 struct PlacementFacts {
@@ -70,6 +74,7 @@ struct ChildFacts {
   bool in_care_proceedings = false;
   absl::CivilDay allocated_on;                         // allocation to the current worker
   std::optional<absl::CivilDay> last_case_discussion;  // last planned case supervision
+  std::optional<absl::CivilDay> counted_from;          // go-live, as WorkerFacts::counted_from
 };
 
 // A team, for group supervision (D17).
@@ -77,6 +82,7 @@ struct TeamFacts {
   std::string team_id;
   absl::CivilDay formed_on;
   std::optional<absl::CivilDay> last_group_supervision;
+  std::optional<absl::CivilDay> counted_from;  // go-live, as WorkerFacts::counted_from
 };
 
 // A case event, reduced to what trigger rules look at.

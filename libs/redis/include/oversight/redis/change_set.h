@@ -27,16 +27,29 @@ class ChangeSet {
   // Queues one write command, e.g. {"HSET", key, "field", "value"}; `key` is declared too.
   ChangeSet& Write(std::string key, std::vector<std::string> command);
 
+  // Makes the whole change conditional (optimistic concurrency): it applies only if field
+  // `field` of the hash at `key` still holds `expected` when the script runs ("" = the field or
+  // the key is absent). Otherwise nothing is written, the event is not marked processed and
+  // Apply returns ABORTED naming the key: the caller reloads what it read and decides again.
+  // The usual pattern: keep a version counter field in each record hash, read it with the
+  // record, ExpectField it here and HINCRBY it in the same change. `key` is declared too.
+  ChangeSet& ExpectField(std::string key, std::string field, std::string expected);
+
   // Queues a record for the outbox (published by the relay once the change is durable).
   ChangeSet& Emit(std::string topic, std::string key, std::string value,
                   std::vector<std::pair<std::string, std::string>> headers);
+  // Queues a null-value record (a compaction tombstone, OutboxRecord::tombstone) for `key`.
+  ChangeSet& EmitTombstone(std::string topic, std::string key);
 
   bool empty() const { return commands_.empty() && emits_.empty(); }
   size_t command_count() const { return commands_.size(); }
   size_t emit_count() const { return emits_.size(); }
+  size_t expectation_count() const { return expectations_.size(); }
 
   // Applies the change for `authority` and `service`: if `event_id` (non-empty) was already
-  // processed nothing runs and the result says duplicate; otherwise every command runs, every
+  // processed nothing runs and the result says duplicate; if an ExpectField no longer holds
+  // nothing runs and the result is ABORTED (checked after the duplicate check, before any
+  // write); otherwise every command runs, every
   // record is appended to OutboxKey(authority, service) and the event is marked processed, in
   // one script. INVALID_ARGUMENT if a key lacks the authority's tag (nothing is sent);
   // transport errors as Connection::Command. A command the server rejects (wrong type ...)
@@ -46,11 +59,18 @@ class ChangeSet {
                                      std::string_view service, std::string_view event_id) const;
 
  private:
+  void Declare(const std::string& key);
+
+  struct Expectation {
+    std::string key, field, expected;
+  };
   struct Emit_ {
     std::string topic, key, value;
     std::vector<std::pair<std::string, std::string>> headers;
+    bool tombstone = false;
   };
   std::vector<std::string> keys_;
+  std::vector<Expectation> expectations_;
   std::vector<std::vector<std::string>> commands_;
   std::vector<Emit_> emits_;
 };

@@ -22,7 +22,8 @@ namespace oversight::redis {
 //   ovs:{<authority>}:outbox:<service>                    stream of outbound records
 //   ovs:{<authority>}:processed:<service>:<event_id>      "already applied" marker, with a TTL
 //
-// Stream entry fields: "topic", "key", "value", then "h:<name>" per header, in order.
+// Stream entry fields: "topic", "key", "value", then "h:<name>" per header, in order; a
+// tombstone (a null Kafka value) has "tombstone" "1" instead of "value" and no headers.
 
 // "ovs:{<authority>}:outbox:<service>".
 std::string OutboxKey(std::string_view authority, std::string_view service);
@@ -42,6 +43,7 @@ struct OutboxRecord {
   std::string key;                                           // Kafka message key (binary-safe)
   std::string value;                                         // Kafka message value (binary-safe)
   std::vector<std::pair<std::string, std::string>> headers;  // in the order they were emitted
+  bool tombstone = false;  // publish a null value (a compaction tombstone); value is ""
 };
 
 // Parses one XRANGE/XREAD entry ([id, [field, value, ...]]). INVALID_ARGUMENT if malformed or if
@@ -52,7 +54,8 @@ absl::StatusOr<OutboxRecord> ParseOutboxEntry(std::string_view outbox_key, const
 // text can be read; services normally just use OutboxScript. It defines a table `ovs` with:
 //   ovs.event_id                       the inbound event id ('' if none)
 //   ovs.emit(topic, key, value, hdrs)  queue an outbound record; hdrs is a flat list
-//                                      {name1, value1, name2, value2, ...} or nil
+//                                      {name1, value1, name2, value2, ...} or nil; value
+//                                      false: a tombstone (null value, no headers)
 // Queued records are appended to the outbox (XADD) and the event is marked processed only after
 // the body returned without error, so a body that fails before its first write changes nothing.
 std::string_view OutboxLuaLibrary();

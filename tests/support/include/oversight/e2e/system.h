@@ -39,7 +39,18 @@ class System {
   // configuration plus `extra_env`, and waits until it is SERVING.
   absl::StatusOr<ServiceProcess*> StartService(const std::string& service,
                                                std::map<std::string, std::string> extra_env = {});
+  // Starts another replica of a started service: same configuration and consumer group (so the
+  // replicas share the topics' partitions), its own process and ports; service(name + "/" +
+  // replica) finds it.
+  absl::StatusOr<ServiceProcess*> StartReplica(const std::string& service,
+                                               const std::string& replica,
+                                               std::map<std::string, std::string> extra_env = {});
   ServiceProcess* service(const std::string& name) const;
+  // The configuration (OVERSIGHT_* variables) StartService gives `service`, for running one of
+  // its binary's other modes as a plain child process (e.g. `oversight-recording rebuild`).
+  std::map<std::string, std::string> ServiceEnv(const std::string& service) const {
+    return CommonEnv(service);
+  }
 
   // Publishes an event as a case or HR system would (CloudEvents headers from its meta),
   // encoded as protobuf or JSON, keyed by `key`; waits for the broker's acknowledgement.
@@ -52,6 +63,10 @@ class System {
 
   // A bearer token for `subject` with `roles`, signed with kTestJwtSecret.
   static std::string Token(const std::string& subject, std::vector<std::string> roles = {});
+  // The same, valid from `issued_at` for `lifetime`: for services on a manual clock, which
+  // check a token's times against their own clock.
+  static std::string Token(const std::string& subject, std::vector<std::string> roles,
+                           absl::Time issued_at, absl::Duration lifetime);
 
   kafka::testing::TestBroker& broker() { return *broker_; }
   redis::testing::RedisServer& redis() { return *redis_; }
@@ -60,6 +75,8 @@ class System {
  private:
   System() = default;
   std::map<std::string, std::string> CommonEnv(const std::string& service) const;
+  absl::StatusOr<ServiceProcess*> Launch(const std::string& service, const std::string& name,
+                                         std::map<std::string, std::string> extra_env);
 
   std::unique_ptr<redis::testing::RedisServer> redis_;
   std::unique_ptr<kafka::testing::TestBroker> broker_;

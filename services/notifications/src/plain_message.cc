@@ -1,0 +1,94 @@
+#include "plain_message.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace oversight::notifications {
+
+std::string EscapeHtml(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string PlainMessage::Text() const {
+  std::string out = greeting_name.empty() ? "Hello,\n\n" : "Hello " + greeting_name + ",\n\n";
+  for (const auto& paragraph : paragraphs)
+    absl::StrAppend(&out, paragraph, "\n\n");
+  if (!facts.empty()) {
+    for (const auto& [label, value] : facts)
+      absl::StrAppend(&out, label, ": ", value, "\n");
+    out += "\n";
+  }
+  for (const auto& section : sections) {
+    absl::StrAppend(&out, section.heading, "\n");
+    for (const auto& item : section.items) {
+      absl::StrAppend(&out, "- ", item.text, "\n");
+      if (!item.link.empty()) absl::StrAppend(&out, "  ", item.link, "\n");
+    }
+    out += "\n";
+  }
+  if (!link.empty()) absl::StrAppend(&out, action, ": ", link, "\n\n");
+  if (!footer.empty()) absl::StrAppend(&out, footer, "\n");
+  return out;
+}
+
+std::string PlainMessage::Html() const {
+  std::string out =
+      "<!DOCTYPE html>\n<html><body style=\"font-family: Arial, sans-serif; color: #222;\">\n";
+  absl::StrAppend(&out, "<p>Hello", greeting_name.empty() ? "" : " " + EscapeHtml(greeting_name),
+                  ",</p>\n");
+  for (const auto& paragraph : paragraphs)
+    absl::StrAppend(&out, "<p>", EscapeHtml(paragraph), "</p>\n");
+  if (!facts.empty()) {
+    out += "<table cellpadding=\"4\" style=\"border-collapse: collapse;\">\n";
+    for (const auto& [label, value] : facts) {
+      absl::StrAppend(&out, "<tr><th align=\"left\">", EscapeHtml(label), "</th><td>",
+                      EscapeHtml(value), "</td></tr>\n");
+    }
+    out += "</table>\n";
+  }
+  for (const auto& section : sections) {
+    absl::StrAppend(&out, "<h3>", EscapeHtml(section.heading), "</h3>\n<ul>\n");
+    for (const auto& item : section.items) {
+      absl::StrAppend(&out, "<li>", EscapeHtml(item.text));
+      if (!item.link.empty()) {
+        absl::StrAppend(&out, " (<a href=\"", EscapeHtml(item.link), "\">open</a>)");
+      }
+      out += "</li>\n";
+    }
+    out += "</ul>\n";
+  }
+  if (!link.empty()) {
+    absl::StrAppend(&out, "<p><a href=\"", EscapeHtml(link), "\">", EscapeHtml(action),
+                    "</a></p>\n");
+  }
+  if (!footer.empty()) {
+    absl::StrAppend(&out, "<p style=\"color: #666; font-size: small;\">", EscapeHtml(footer),
+                    "</p>\n");
+  }
+  out += "</body></html>\n";
+  return out;
+}
+
+}  // namespace oversight::notifications
