@@ -9,6 +9,12 @@
 #       A GoogleTest binary registered with ctest under its labels.
 #   oversight_benchmark(NAME SOURCES ... [DEPS ...])
 #       A Google Benchmark binary; never run by ctest.
+#   oversight_fuzzer(NAME SOURCES ... [DEPS ...] CORPUS dir [DICT file] [MAX_LEN bytes])
+#       A libFuzzer target, only with -DOVERSIGHT_FUZZ=ON (clang). ctest runs it (label fuzz) for
+#       OVERSIGHT_FUZZ_SECONDS over the checked-in seed corpus CORPUS; inputs it discovers go to
+#       <build>/fuzz/<NAME>/corpus, a crash, leak, timeout (10 s) or OOM (2 GB) fails the test
+#       and leaves the input in <build>/fuzz/<NAME>/ (crash-*, leak-*, timeout-*, oom-*). Links
+#       oversight_fuzz_support (OVERSIGHT_FUZZ_CHECK, libs/testing).
 
 function(oversight_add_subdirectories parent)
   file(GLOB children LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/${parent}/*)
@@ -84,4 +90,37 @@ function(oversight_benchmark name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark benchmark::benchmark_main)
   oversight_apply_first_party_options(${name})
+endfunction()
+
+function(oversight_fuzzer name)
+  cmake_parse_arguments(ARG "" "CORPUS;DICT;MAX_LEN" "SOURCES;DEPS" ${ARGN})
+  if(NOT OVERSIGHT_FUZZ)
+    return()
+  endif()
+  if(NOT ARG_CORPUS)
+    message(FATAL_ERROR "oversight_fuzzer(${name}): CORPUS (the seed corpus directory) is required")
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} oversight_fuzz_support)
+  oversight_apply_first_party_options(${name})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  add_dependencies(oversight_fuzzers ${name})
+
+  cmake_path(ABSOLUTE_PATH ARG_CORPUS BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  set(work ${PROJECT_BINARY_DIR}/fuzz/${name})
+  file(MAKE_DIRECTORY ${work}/corpus)
+  # The first directory receives new inputs; the checked-in seeds are only read.
+  set(args -max_total_time=${OVERSIGHT_FUZZ_SECONDS} -timeout=10 -rss_limit_mb=2048
+           -print_final_stats=1 -artifact_prefix=${work}/)
+  if(ARG_DICT)
+    cmake_path(ABSOLUTE_PATH ARG_DICT BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+    list(APPEND args -dict=${ARG_DICT})
+  endif()
+  if(ARG_MAX_LEN)
+    list(APPEND args -max_len=${ARG_MAX_LEN})
+  endif()
+  add_test(NAME ${name} COMMAND ${name} ${args} ${work}/corpus ${ARG_CORPUS})
+  math(EXPR timeout "${OVERSIGHT_FUZZ_SECONDS} + 120")
+  set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT ${timeout}
+    ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1;UBSAN_OPTIONS=print_stacktrace=1")
 endfunction()

@@ -17,6 +17,7 @@ build_packages=(
 runtime_packages=(
   redis-server kcat python3 python3-aiosmtpd python3-yaml yamllint clang-format
   openjdk-17-jre-headless maven golang-go curl prometheus docker-compose
+  clang libclang-rt-14-dev  # the libFuzzer targets (scripts/test.sh fuzz step)
 )
 
 packages=("${build_packages[@]}")

@@ -1,7 +1,13 @@
 #include "oversight/events/inbound.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/stubs/common.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/util/time_util.h"
 #include "oversight/kafka/cloud_event.h"
 
 namespace oversight::events {
@@ -9,6 +15,47 @@ namespace {
 
 Rejection Reject(std::string_view reason, std::string detail) {
   return Rejection{std::string(reason), std::move(detail)};
+}
+
+// Whether protobuf accepts `text` in a string field (proto3 strings must be UTF-8; an event
+// holding anything else cannot be decoded downstream). Protobuf's own check, so the two agree.
+bool IsUtf8(std::string_view text) {
+  return google::protobuf::internal::IsStructurallyValidUTF8(text.data(),
+                                                             static_cast<int>(text.size()));
+}
+
+// The dotted path of the first google.protobuf.Timestamp in `message` that a Timestamp may not
+// hold (outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z, or nanos outside 0..999999999), or
+// "" when there is none. Such a value decodes from protobuf but cannot be encoded as JSON, and
+// means nothing as a date.
+std::string InvalidTimestampPath(const google::protobuf::Message& message,
+                                 const std::string& prefix) {
+  using google::protobuf::FieldDescriptor;
+  using google::protobuf::util::TimeUtil;
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const std::string path =
+        prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+    const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      const google::protobuf::Message& value =
+          field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
+                               : reflection->GetMessage(message, field);
+      if (const auto* t = dynamic_cast<const google::protobuf::Timestamp*>(&value)) {
+        if (t->seconds() < TimeUtil::kTimestampMinSeconds ||
+            t->seconds() > TimeUtil::kTimestampMaxSeconds || t->nanos() < 0 ||
+            t->nanos() > 999'999'999) {
+          return path;
+        }
+        continue;
+      }
+      if (std::string nested = InvalidTimestampPath(value, path); !nested.empty()) return nested;
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -54,7 +101,18 @@ std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage&
   if (meta == nullptr) {
     return Reject(kReasonContractViolation, "meta is not the generated EventMeta type");
   }
-  if (meta->event_id().empty()) meta->set_event_id(cloud_event->id);
+  if (const std::string path = InvalidTimestampPath(**message, ""); !path.empty()) {
+    return Reject(kReasonContractViolation,
+                  absl::StrCat(path,
+                               " is not a valid timestamp (0001-01-01T00:00:00Z to "
+                               "9999-12-31T23:59:59Z, nanos 0 to 999999999)"));
+  }
+  if (meta->event_id().empty()) {
+    if (!IsUtf8(cloud_event->id)) {
+      return Reject(kReasonBadHeaders, "ce_id is not UTF-8 text (it becomes meta.event_id)");
+    }
+    meta->set_event_id(cloud_event->id);
+  }
   if (meta->event_id() != cloud_event->id) {
     return Reject(kReasonContractViolation,
                   absl::StrCat("meta.event_id \"", meta->event_id(), "\" differs from ce_id \"",
@@ -67,7 +125,14 @@ std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage&
     return Reject(kReasonMissingField, "meta.occurred_at is required (when it happened)");
   }
   if (meta->subject().empty()) {
-    meta->set_subject(!cloud_event->subject.empty() ? cloud_event->subject : record.key);
+    const bool from_header = !cloud_event->subject.empty();
+    const std::string& subject = from_header ? cloud_event->subject : record.key;
+    if (!IsUtf8(subject)) {
+      return Reject(from_header ? kReasonBadHeaders : kReasonContractViolation,
+                    absl::StrCat(from_header ? "ce_subject" : "the record key",
+                                 " is not UTF-8 text (it becomes meta.subject)"));
+    }
+    meta->set_subject(subject);
   }
   if (meta->subject().empty()) {
     return Reject(kReasonMissingField,

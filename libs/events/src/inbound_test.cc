@@ -5,6 +5,7 @@
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/cloud_event.h"
+#include "oversight/recording/v1/supervision_events.pb.h"
 
 namespace oversight::events {
 namespace {
@@ -106,6 +107,65 @@ TEST(CheckInboundTest, LimitsRefuseOversizedPayloadsAndOverlongIds) {
   EXPECT_EQ(ReasonOf(CheckInbound(Record(big, kafka::ContentType::kProtobuf), "oversight.cases.v1.",
                                   OnlyDevon)),
             "accepted");
+}
+
+// Found by the CheckInbound fuzzer (libs/events/fuzz): an empty meta.subject was filled from a
+// record key that was not UTF-8, and the accepted event could then not be re-encoded into
+// anything a consumer decodes (proto3 strings must be UTF-8).
+TEST(CheckInboundTest, WhatIsCopiedIntoMetaMustBeUtf8) {
+  auto no_id = Allocation();
+  no_id.mutable_meta()->clear_event_id();
+  auto from_key = Record(Allocation(), kafka::ContentType::kProtobuf);
+  from_key.key = "child-\xff";
+  const auto rejected_key = CheckInbound(from_key, "oversight.cases.v1.", OnlyDevon);
+  ASSERT_EQ(ReasonOf(rejected_key), kReasonContractViolation);
+  EXPECT_EQ(std::get<Rejection>(rejected_key).detail,
+            "the record key is not UTF-8 text (it becomes meta.subject)");
+
+  auto from_subject = Record(Allocation(), kafka::ContentType::kProtobuf);
+  from_subject.headers.Set("ce_subject", "child-\xc3");
+  EXPECT_EQ(ReasonOf(CheckInbound(from_subject, "oversight.cases.v1.", OnlyDevon)),
+            kReasonBadHeaders);
+
+  auto from_ce_id = Record(no_id, kafka::ContentType::kProtobuf, "evt-\xe9");
+  EXPECT_EQ(ReasonOf(CheckInbound(from_ce_id, "oversight.cases.v1.", OnlyDevon)),
+            kReasonBadHeaders);
+
+  // A payload that carries its own subject does not need the key.
+  auto with_subject = Allocation();
+  with_subject.mutable_meta()->set_subject("child-1");
+  auto keyed = Record(with_subject, kafka::ContentType::kProtobuf);
+  keyed.key = "\xff";
+  EXPECT_EQ(ReasonOf(CheckInbound(keyed, "oversight.cases.v1.", OnlyDevon)), "accepted");
+}
+
+// Found by the CheckInbound fuzzer: SessionHeld.held_at with nanos above 999999999 was
+// accepted, although no JSON encoding of the event exists (and it is no instant).
+TEST(CheckInboundTest, TimestampsOutOfRangeAreContractViolations) {
+  auto late = Allocation();
+  late.mutable_meta()->mutable_occurred_at()->set_nanos(1'000'000'000);
+  const auto rejected =
+      CheckInbound(Record(late, kafka::ContentType::kProtobuf), "oversight.cases.v1.", OnlyDevon);
+  ASSERT_EQ(ReasonOf(rejected), kReasonContractViolation);
+  EXPECT_TRUE(
+      std::get<Rejection>(rejected).detail.starts_with("meta.occurred_at is not a valid timestamp"))
+      << std::get<Rejection>(rejected).detail;
+
+  recording::v1::SessionHeld held;
+  held.mutable_meta()->set_event_id("evt-1");
+  held.mutable_meta()->set_authority_id("devon");
+  held.mutable_meta()->set_subject("record-1");
+  ToTimestamp(absl::FromUnixSeconds(1'700'000'000), held.mutable_meta()->mutable_occurred_at());
+  held.mutable_held_at()->set_seconds(253'402'300'800);  // 10000-01-01T00:00:00Z
+  const auto far =
+      CheckInbound(Record(held, kafka::ContentType::kProtobuf), "oversight.", OnlyDevon);
+  ASSERT_EQ(ReasonOf(far), kReasonContractViolation);
+  EXPECT_TRUE(std::get<Rejection>(far).detail.starts_with("held_at is not"))
+      << std::get<Rejection>(far).detail;
+  held.mutable_held_at()->set_seconds(253'402'300'799);  // the last second a Timestamp holds
+  EXPECT_EQ(
+      ReasonOf(CheckInbound(Record(held, kafka::ContentType::kProtobuf), "oversight.", OnlyDevon)),
+      "accepted");
 }
 
 }  // namespace

@@ -203,35 +203,42 @@ std::string EntryKey(const YAML::Node& entry, absl::string_view list) {
 YAML::Node Merge(const YAML::Node& base, const YAML::Node& over, absl::string_view key);
 
 // Lists of keyed entries merge entry by entry; `remove: true` deletes the base entry.
+// YAML::Node assignment re-points the node assigned to (it does not copy), so entries are never
+// assigned, moved or erased here: removed ones are marked and left out at the end, and a merged
+// entry replaces its slot with Node::reset.
 YAML::Node MergeKeyedList(const YAML::Node& base, const YAML::Node& over, absl::string_view list) {
-  YAML::Node out(YAML::NodeType::Sequence);
   std::vector<std::string> keys;
   std::vector<YAML::Node> entries;
+  std::vector<bool> removed;
   for (const YAML::Node& e : base) {
     keys.push_back(EntryKey(e, list));
     entries.push_back(YAML::Clone(e));
+    removed.push_back(false);
   }
   for (const YAML::Node& e : over) {
     const std::string k = EntryKey(e, list);
-    auto it = std::find(keys.begin(), keys.end(), k);
+    size_t i = 0;
+    while (i < keys.size() && (removed[i] || keys[i] != k))
+      ++i;
     const bool remove = e.IsMap() && e["remove"] && e["remove"].Scalar() == "true";
-    if (it == keys.end()) {
+    if (i == keys.size()) {
       if (!remove) {
         keys.push_back(k);
         entries.push_back(YAML::Clone(e));
+        removed.push_back(false);
       }
       continue;
     }
-    const size_t i = static_cast<size_t>(it - keys.begin());
     if (remove) {
-      keys.erase(keys.begin() + static_cast<long>(i));
-      entries.erase(entries.begin() + static_cast<long>(i));
+      removed[i] = true;
     } else {
-      entries[i] = Merge(entries[i], e, "");
+      entries[i].reset(Merge(entries[i], e, ""));
     }
   }
-  for (auto& e : entries)
-    out.push_back(e);
+  YAML::Node out(YAML::NodeType::Sequence);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!removed[i]) out.push_back(entries[i]);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "test_env.h"
@@ -98,6 +99,49 @@ triggers:
   EXPECT_EQ(p->triggers[0].deadline.ToString(), "48 hours");
   EXPECT_EQ(p->triggers[0].priority, Priority::kUrgent);
   EXPECT_EQ(p->triggers[0].event_type, "oversight.cases.v1.ChildEnteredCare");
+}
+
+// Found by the pack fuzzer (libs/policy/fuzz): removing an entry erased it from a
+// std::vector<YAML::Node>, whose assignment re-points nodes instead of copying them, so the
+// entries after it came out duplicated ("two triggers named ...") and one was lost.
+TEST(PackTest, RemovingAnEntryKeepsTheOthersInOrder) {
+  const std::string base = R"(
+authority: base
+name: Base
+rules:
+  - {id: H1, kind: personal_supervision, status: standard, interval: 1 month, summary: monthly}
+  - {id: D14.1, kind: oversight_trigger, summary: allocation}
+  - {id: D14.2, kind: oversight_trigger, summary: incident}
+  - {id: D14.4, kind: oversight_trigger, summary: entered care}
+  - {id: D14.7, kind: oversight_trigger, summary: home}
+triggers:
+  - {name: allocated, rule: D14.1, event: oversight.cases.v1.CaseAllocated, deadline: 1 day}
+  - {name: incident, rule: D14.2, event: oversight.cases.v1.SignificantIncident, deadline: 2 days}
+  - {name: entered_care, rule: D14.4, event: oversight.cases.v1.ChildEnteredCare, deadline: 3 days}
+  - {name: returned_home, rule: D14.7, event: oversight.cases.v1.ChildReturnedHome, deadline: 4 days}
+)";
+  const std::string child = R"(
+authority: child
+name: Child
+extends: base
+rules:
+  - {id: D14.1, remove: true}
+triggers:
+  - {name: allocated, remove: true}
+  - {name: entered_care, deadline: 5 days}
+)";
+  absl::StatusOr<Pack> p = ParsePack(child, "child.yaml", MapResolver({{"base", base}}));
+  ASSERT_TRUE(p.ok()) << p.status();
+  std::vector<std::string> triggers;
+  for (const TriggerRule& t : p->triggers) {
+    triggers.push_back(t.name + " " + t.deadline.ToString());
+  }
+  EXPECT_EQ(triggers, (std::vector<std::string>{"incident 2 days", "entered_care 5 days",
+                                                "returned_home 4 days"}));
+  std::vector<std::string> rules;
+  for (const RuleInfo& r : p->rules)
+    rules.push_back(r.id);
+  EXPECT_EQ(rules, (std::vector<std::string>{"H1", "D14.2", "D14.4", "D14.7"}));
 }
 
 TEST(PackTest, DevonAlternativeReadingCanBeSwitchedOn) {

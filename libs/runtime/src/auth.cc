@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -60,6 +61,36 @@ std::string Base64UrlDecode(std::string_view in) {
     }
   }
   return out;
+}
+
+// A NumericDate claim (RFC 7519: seconds since the epoch, possibly fractional), or nullopt when
+// it is not a number or lies outside 0001-01-01..9999-12-31. Reading such a number as an integer
+// would be undefined (1e300 does not fit), and no issuer means it.
+std::optional<absl::Time> NumericDate(const nlohmann::json& value) {
+  if (!value.is_number()) return std::nullopt;
+  constexpr double kFirst = -62135596800.0;  // 0001-01-01T00:00:00Z
+  constexpr double kLast = 253402300799.0;   // 9999-12-31T23:59:59Z
+  const double seconds = value.get<double>();
+  if (!(seconds >= kFirst && seconds <= kLast)) return std::nullopt;
+  return absl::UnixEpoch() + absl::Seconds(seconds);
+}
+
+// "<header>.<claims>.<signature>", each part base64url without padding, header and claims
+// non-empty (the signature is empty only for alg none, refused later with its own reason).
+bool IsCompactJws(std::string_view token) {
+  int dots = 0;
+  size_t part_length = 0;
+  for (char c : token) {
+    if (c == '.') {
+      if (part_length == 0 || ++dots > 2) return false;
+      part_length = 0;
+    } else if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') {
+      ++part_length;
+    } else {
+      return false;
+    }
+  }
+  return dots == 2;
 }
 
 struct JwtDeleter {
@@ -150,10 +181,15 @@ std::unique_ptr<Authenticator> Authenticator::Anonymous() {
 absl::StatusOr<Principal> Authenticator::Verify(std::string_view token) const {
   if (anonymous_) return Principal{"anonymous", {}, "", ""};
   const std::string text(token);
-  // Check the header's algorithm before letting libjwt choose how to verify: this refuses
-  // "none" and algorithm confusion (an HS256 token "signed" with our RSA public key).
   const size_t dot = text.find('.');
   if (dot == std::string::npos) return Unauthenticated("not a JWT");
+  // Exactly the compact serialization (RFC 7515 7.1): libjwt skips characters outside the
+  // base64url alphabet and stops at a NUL, so it would accept other spellings of a token.
+  if (!IsCompactJws(text)) {
+    return Unauthenticated("not three base64url parts separated by '.'");
+  }
+  // Check the header's algorithm before letting libjwt choose how to verify: this refuses
+  // "none" and algorithm confusion (an HS256 token "signed" with our RSA public key).
   nlohmann::json header =
       nlohmann::json::parse(Base64UrlDecode(std::string_view(text).substr(0, dot)), nullptr, false);
   if (header.is_discarded() || !header.is_object() || !header.contains("alg") ||
@@ -184,12 +220,13 @@ absl::StatusOr<Principal> Authenticator::Verify(std::string_view token) const {
 
   const absl::Time now = clock_->Now();
   if (!claims.contains("exp") || !claims["exp"].is_number()) return Unauthenticated("missing exp");
-  const absl::Time exp = absl::FromUnixSeconds(claims["exp"].get<int64_t>());
-  if (now >= exp + options_.leeway) return Unauthenticated("token expired");
+  const std::optional<absl::Time> exp = NumericDate(claims["exp"]);
+  if (!exp.has_value()) return Unauthenticated("malformed exp (not a date from year 1 to 9999)");
+  if (now >= *exp + options_.leeway) return Unauthenticated("token expired");
   if (claims.contains("nbf")) {
-    if (!claims["nbf"].is_number()) return Unauthenticated("malformed nbf");
-    const absl::Time nbf = absl::FromUnixSeconds(claims["nbf"].get<int64_t>());
-    if (now + options_.leeway < nbf) return Unauthenticated("token not yet valid");
+    const std::optional<absl::Time> nbf = NumericDate(claims["nbf"]);
+    if (!nbf.has_value()) return Unauthenticated("malformed nbf");
+    if (now + options_.leeway < *nbf) return Unauthenticated("token not yet valid");
   }
   if (!options_.issuer.empty()) {
     if (!claims.contains("iss") || !claims["iss"].is_string() || claims["iss"] != options_.issuer) {

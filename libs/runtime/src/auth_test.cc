@@ -154,6 +154,44 @@ TEST_F(AuthTest, AlgNoneIsRefused) {
   ExpectRejected(*Hs256(), header + "." + payload + ".", "algorithm none not accepted");
 }
 
+// Found by the JWT fuzzer (libs/runtime/fuzz): exp 1e300 was read as an int64_t (undefined
+// behaviour; UBSan stopped it). Dates outside years 1-9999 are malformed; fractions are fine.
+TEST_F(AuthTest, NumericDatesOutOfRangeAreMalformed) {
+  auto authenticator = Hs256();
+  const std::string iss_aud = R"("iss":"oversight-idp","aud":"oversight")";
+  auto token = [&](const std::string& dates) {
+    return SignHs256("{\"sub\":\"w\"," + iss_aud + "," + dates + "}");
+  };
+  for (const char* exp : {"1e300", "-1e300", "253402300800", "9223372036854775807"}) {
+    ExpectRejected(*authenticator, token(absl::StrCat("\"exp\":", exp)), "malformed exp");
+  }
+  // Beyond int64: libjwt's JSON parser refuses the claims before we see them.
+  EXPECT_FALSE(authenticator->Verify(token("\"exp\":18446744073709551615")).ok());
+  const std::string exp = absl::StrCat("\"exp\":", absl::ToUnixSeconds(kNow), ".5");
+  EXPECT_TRUE(authenticator->Verify(token(exp)).ok());
+  ExpectRejected(*authenticator, token(exp + ",\"nbf\":-1e20"), "malformed nbf");
+  ExpectRejected(*authenticator, token(exp + ",\"nbf\":\"soon\""), "malformed nbf");
+  clock_.Set(kNow + absl::Seconds(30));  // before exp + 30 s leeway, thanks to the half second
+  EXPECT_TRUE(authenticator->Verify(token(exp)).ok());
+  clock_.Set(kNow + absl::Seconds(31));
+  ExpectRejected(*authenticator, token(exp), "token expired");
+}
+
+// Found by the JWT fuzzer: libjwt's base64 decoder skips characters outside the alphabet, so a
+// valid token with a '!' inserted into its signature was accepted too.
+TEST_F(AuthTest, OnlyTheCompactSerializationIsAccepted) {
+  auto authenticator = Hs256();
+  const std::string token = *MintToken(Claims(), JwtAlgorithm::kHS256, kSecret);
+  ASSERT_TRUE(authenticator->Verify(token).ok());
+  const size_t signature = token.rfind('.') + 1;
+  for (const std::string& respelled :
+       {token.substr(0, signature + 3) + "!" + token.substr(signature + 3), token + "=",
+        token + " ", token + std::string(1, '\0') + "junk", " " + token,
+        token.substr(0, signature) + "." + token.substr(signature), "." + token}) {
+    ExpectRejected(*authenticator, respelled, "not three base64url parts");
+  }
+}
+
 TEST_F(AuthTest, MissingClaimsAreRefused) {
   auto authenticator = Hs256();
   TokenClaims claims = Claims();

@@ -162,5 +162,55 @@ TEST(CinCensusTest, UnusableInputIsAnError) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Found by the CIN census fuzzer (libs/statutory_returns/fuzz): a date in year 0000 reached
+// protobuf's TimeUtil, whose range check aborted the whole import.
+TEST(CinCensusTest, YearZeroIsABadDateNotAnAbort) {
+  std::istringstream in(
+      "<Message><Header><CollectionDetails><ReferenceDate>2023-03-31</ReferenceDate>"
+      "</CollectionDetails></Header><Children><Child><ChildIdentifiers><LAchildID>C9"
+      "</LAchildID></ChildIdentifiers><CINdetails>\n"
+      "<CINreferralDate>0000-01-01</CINreferralDate></CINdetails><CINdetails>\n"
+      "<CINreferralDate>0001-01-01</CINreferralDate></CINdetails></Child></Children></Message>");
+  absl::StatusOr<ImportResult> result = ImportCinCensus(in, "x.xml", TestOptions());
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(testing::ReportedIssues(result->issues),
+            (std::set<std::pair<int, std::string>>{{2, "bad_date"}}));
+  ASSERT_EQ(result->events.size(), 1u);  // the first day a Timestamp holds is still imported
+  EXPECT_EQ(EventTypeName(result->events[0]), "oversight.cases.v1.ReferralReceived");
+}
+
+// Found with a hand-made input for the CIN census fuzz target (longer than the runs' 16 KB): a
+// document nested 300,000 elements deep overflowed the stack when its tree was freed, killing
+// oversight-import; also when the document was cut off.
+TEST(CinCensusTest, DeeplyNestedXmlIsAnErrorNotACrash) {
+  const int depth = 300'000;
+  std::string nested = "<Message><Children><Child>";
+  for (int i = 0; i < depth; ++i)
+    nested += "<a>";
+  for (const bool closed : {true, false}) {
+    std::string text = nested;
+    if (closed) {
+      for (int i = 0; i < depth; ++i)
+        text += "</a>";
+      text += "</Child></Children></Message>";
+    }
+    std::istringstream in(text);
+    absl::StatusOr<ImportResult> result = ImportCinCensus(in, "deep.xml", TestOptions());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(result.status().message(), "deep.xml:1: elements nested more than 64 deep");
+  }
+  // 64 levels are fine (the census itself needs seven).
+  std::string ok = "<Message>";
+  for (int i = 1; i < 64; ++i)
+    ok += "<a>";
+  for (int i = 1; i < 64; ++i)
+    ok += "</a>";
+  ok += "</Message>";
+  std::istringstream in(ok);
+  ImportOptions options = TestOptions();
+  options.as_of = absl::CivilDay(2023, 3, 31);
+  EXPECT_TRUE(ImportCinCensus(in, "ok.xml", options).ok());
+}
+
 }  // namespace
 }  // namespace oversight::statutory_returns

@@ -25,6 +25,9 @@ int ToInt(std::string_view s) {
 std::optional<absl::CivilDay> MakeDay(std::string_view y, std::string_view m, std::string_view d) {
   if (!AllDigits(y) || !AllDigits(m) || !AllDigits(d)) return std::nullopt;
   const int year = ToInt(y), month = ToInt(m), day = ToInt(d);
+  // Year 0000 is before anything a Timestamp can hold (0001-01-01 to 9999-12-31): its events
+  // could not be encoded (protobuf's TimeUtil aborts on it).
+  if (year < 1) return std::nullopt;
   absl::CivilDay civil(year, month, day);
   // CivilDay normalises out-of-range fields (2021-02-29 -> 2021-03-01): reject those.
   if (civil.year() != year || civil.month() != month || civil.day() != day) return std::nullopt;

@@ -9,7 +9,7 @@
 namespace oversight::statutory_returns::internal {
 
 // Parses "yyyy-mm-dd" (CIN census). Returns nullopt unless the text is exactly that shape and a
-// real calendar day (2021-02-29 is rejected).
+// real calendar day from 0001-01-01 on (2021-02-29 and 0000-01-01 are rejected).
 std::optional<absl::CivilDay> ParseIsoDay(std::string_view text);
 
 // Parses "dd/mm/yyyy" (SSDA903). Same strictness as ParseIsoDay.

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "cat.h"
 #include "csv_reader.h"
+#include "google/protobuf/stubs/common.h"
 #include "oversight/statutory_returns/ssda903.h"
 #include "xml_tree.h"
 
@@ -36,6 +37,13 @@ constexpr Column kColumns[] = {
     {"REC", &Ssda903Episode::rec, true},
     {"REASON_PLACE_CHANGE", &Ssda903Episode::reason_place_change, false},
 };
+
+// Whether protobuf accepts `text` in a string field: proto3 strings must be UTF-8, and a consumer
+// refuses to decode an event holding anything else. Protobuf's own check, so the two agree.
+bool IsUtf8(const std::string& text) {
+  return google::protobuf::internal::IsStructurallyValidUTF8(text.data(),
+                                                             static_cast<int>(text.size()));
+}
 
 // Column name (upper case) -> index, from a CSV header record.
 std::map<std::string, size_t> IndexColumns(const CsvRecord& header) {
@@ -82,6 +90,25 @@ absl::StatusOr<std::vector<Ssda903Episode>> ParseSsda903EpisodesCsv(std::istream
                               header.fields.size(), "; the row is not imported")});
       continue;
     }
+    // Text that is not UTF-8 (a file saved as Windows-1252, say) would make events that no
+    // consumer can decode; only the columns read are checked.
+    const Column* not_utf8 = nullptr;
+    for (const Column& column : kColumns) {
+      auto it = index.find(std::string(column.name));
+      if (it != index.end() && !IsUtf8(record.fields[it->second])) {
+        not_utf8 = &column;
+        break;
+      }
+    }
+    if (not_utf8 != nullptr) {
+      const std::string& child = record.fields[index.at("CHILD")];
+      issues->push_back(Issue{std::string(file_name), record.line, IsUtf8(child) ? child : "",
+                              Severity::kError, "not_utf8",
+                              internal::Cat(not_utf8->name,
+                                            " is not UTF-8 text (save the file as UTF-8); the row "
+                                            "is not imported")});
+      continue;
+    }
     Ssda903Episode& episode = episodes.emplace_back();
     episode.file = std::string(file_name);
     episode.line = record.line;
@@ -119,6 +146,12 @@ absl::StatusOr<Ssda903Header> ParseSsda903HeaderCsv(std::istream& in, std::strin
     if (child.empty()) {
       issues->push_back(Issue{std::string(file_name), record.line, "", Severity::kError,
                               "missing_child_id", "CHILD is empty; the row is ignored"});
+      continue;
+    }
+    if (!IsUtf8(child)) {
+      issues->push_back(Issue{std::string(file_name), record.line, "", Severity::kError, "not_utf8",
+                              "CHILD is not UTF-8 text (save the file as UTF-8); the row is "
+                              "ignored"});
       continue;
     }
     if (auto [it, inserted] = out.child_lines.emplace(child, record.line); !inserted) {

@@ -182,6 +182,42 @@ TEST(Ssda903Test, InconsistentSequencesAreImportedWithWarnings) {
                                   Pair("oversight.cases.v1.PlacementChanged", 1)));
 }
 
+// Found by the SSDA903 CSV fuzzer (libs/statutory_returns/fuzz): year 0000 aborted the import
+// (protobuf's TimeUtil range check); bytes that are not UTF-8 made events no consumer could
+// decode (proto3 strings must be UTF-8).
+TEST(Ssda903Test, YearZeroAndTextThatIsNotUtf8AreReportedNotImported) {
+  const std::string csv =
+      "CHILD,DECOM,RNE,LS,PLACE,DEC,REC,HOME_POST\n"
+      "1,01/01/0000,S,C2,U1,,,\n"              // 2 bad DECOM
+      "2,01/02/2020,S,C2,U1,01/01/0000,E2,\n"  // 3 bad DEC
+      "3\xff,01/02/2020,S,C2,U1,,,\n"          // 4 CHILD not UTF-8
+      "4,01/02/2020,S,C\xe9,U1,,,\n"           // 5 LS in Windows-1252
+      "5,01/02/2020,S,C2,U1,,,Caf\xe9\n";      // 6 fine: HOME_POST is not read
+  std::vector<Issue> parse_issues;
+  absl::StatusOr<ImportResult> result = ImportCsv(csv, nullptr, TestOptions(), &parse_issues);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(Codes(*result),
+            (std::set<std::pair<int, std::string>>{{2, "bad_date"}, {3, "bad_date"}}));
+  ASSERT_EQ(parse_issues.size(), 2u);
+  EXPECT_EQ(parse_issues[0].line, 4);
+  EXPECT_EQ(parse_issues[0].code, "not_utf8");
+  EXPECT_EQ(parse_issues[0].child_id, "");
+  EXPECT_THAT(parse_issues[0].reason, ::testing::HasSubstr("CHILD is not UTF-8"));
+  EXPECT_EQ(parse_issues[1].line, 5);
+  EXPECT_EQ(parse_issues[1].child_id, "4");
+  EXPECT_THAT(parse_issues[1].reason, ::testing::HasSubstr("LS is not UTF-8"));
+  ASSERT_EQ(result->events.size(), 1u);
+  EXPECT_EQ(EventMetaOf(result->events[0])->subject(), "5");
+
+  std::istringstream header("CHILD,SEX\n6\xc3,1\n7,2\n");
+  std::vector<Issue> header_issues;
+  absl::StatusOr<Ssda903Header> parsed = ParseSsda903HeaderCsv(header, "h.csv", &header_issues);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->child_lines, ElementsAre(Pair("7", 3)));
+  ASSERT_EQ(header_issues.size(), 1u);
+  EXPECT_EQ(header_issues[0].code, "not_utf8");
+}
+
 TEST(Ssda903Test, UnusableFilesAreErrors) {
   std::vector<Issue> issues;
   std::istringstream empty("");

@@ -16,10 +16,17 @@ struct BuildState {
   XmlElement root;
   bool has_root = false;
   std::vector<XmlElement*> open;  // innermost last; each points into its parent's `children`
+  int too_deep_line = 0;          // set when an element would exceed kMaxXmlDepth
 };
 
 void OnStart(void* data, const XML_Char* name, const XML_Char** /*attributes*/) {
   auto* state = static_cast<BuildState*>(data);
+  if (state->open.size() >= static_cast<size_t>(kMaxXmlDepth)) {
+    // The tree is freed recursively: a document nested 300,000 deep overflowed the stack.
+    state->too_deep_line = static_cast<int>(XML_GetCurrentLineNumber(state->parser));
+    XML_StopParser(state->parser, XML_FALSE);
+    return;
+  }
   XmlElement* element;
   if (state->open.empty()) {
     state->has_root = true;
@@ -87,6 +94,11 @@ absl::StatusOr<XmlElement> ParseXml(std::istream& in, std::string_view file_name
     if (in.bad()) return absl::UnavailableError(internal::Cat(file_name, ": read failed"));
     const bool last = in.eof() || got == 0;
     if (XML_Parse(parser.get(), buffer, static_cast<int>(got), last ? 1 : 0) == XML_STATUS_ERROR) {
+      if (state.too_deep_line != 0) {
+        return absl::InvalidArgumentError(internal::Cat(file_name, ":", state.too_deep_line,
+                                                        ": elements nested more than ",
+                                                        kMaxXmlDepth, " deep"));
+      }
       return absl::InvalidArgumentError(internal::Cat(
           file_name, ":", XML_GetCurrentLineNumber(parser.get()),
           ": not well-formed XML: ", XML_ErrorString(XML_GetErrorCode(parser.get()))));

@@ -26,9 +26,15 @@ struct XmlElement {
   std::string_view ChildText(std::string_view child_name) const;
 };
 
+// How deep elements may nest. Statutory returns nest seven levels at most (Message/Children/
+// Child/CINdetails/ChildProtectionPlans/Reviews/CPPreviewDate); the limit keeps a hostile
+// document from exhausting the stack (the tree is freed recursively).
+inline constexpr int kMaxXmlDepth = 64;
+
 // Parses a whole XML document with expat and returns its root element. Returns INVALID_ARGUMENT
-// naming `file_name`, the line and expat's message when the document is not well-formed, or
-// UNAVAILABLE when reading `in` fails. Thread-safe (one parser per call).
+// naming `file_name`, the line and expat's message when the document is not well-formed or nests
+// elements deeper than kMaxXmlDepth, or UNAVAILABLE when reading `in` fails. Thread-safe (one
+// parser per call).
 absl::StatusOr<XmlElement> ParseXml(std::istream& in, std::string_view file_name);
 
 }  // namespace oversight::statutory_returns::internal

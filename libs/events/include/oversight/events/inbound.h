@@ -64,9 +64,13 @@ using AuthorityFilter = std::function<bool(std::string_view authority_id)>;
 // Decodes and checks a consumed record: CloudEvents headers valid; ce_type a known event type
 // whose full name starts with `type_prefix` (e.g. "oversight.cases.v1."); payload decodes; it has
 // a `meta` (oversight.common.v1.EventMeta) with event_id, authority_id and occurred_at set;
+// every google.protobuf.Timestamp in it is one a Timestamp may hold (years 0001-9999, nanos
+// 0-999999999; else a contract violation naming the field);
 // meta.event_id equals ce_id (a mismatch is a contract violation); meta.subject, when empty, is
-// filled from ce_subject and then from the record key; the authority is served. Returns the
-// event, or the Rejection for the first check that failed. Never throws. Thread-safe.
+// filled from ce_subject and then from the record key (what is copied into meta must be UTF-8,
+// as every protobuf string: bad_headers, or contract_violation for the key); the authority is
+// served. Returns the event, or the Rejection for the first check that failed. Never throws.
+// Thread-safe.
 std::variant<InboundEvent, Rejection> CheckInbound(const kafka::ConsumedMessage& record,
                                                    std::string_view type_prefix,
                                                    const AuthorityFilter& served);

@@ -47,9 +47,11 @@ struct AuthOptions {
 
 // Verifies bearer JWTs (libjwt) and turns their claims into a Principal.
 //
-// A token is accepted only if: its header algorithm is the configured one; the signature
-// verifies with the configured key; it has "sub" and "exp"; now (from the injected Clock) is
-// before exp + leeway and not before nbf - leeway; "iss" and "aud" match when configured.
+// A token is accepted only if: it is exactly three base64url parts separated by '.' (RFC 7515
+// compact serialization); its header algorithm is the configured one; the signature verifies
+// with the configured key; it has "sub" and "exp" (exp and nbf are dates in years 1-9999); now
+// (from the injected Clock) is before exp + leeway and not before nbf - leeway; "iss" and "aud"
+// match when configured.
 // Immutable after creation; thread-safe.
 class Authenticator {
  public:
