@@ -152,8 +152,14 @@ TEST_F(LifecycleTest, LateRecordIsAcceptedAndMarkedLate) {
   EXPECT_TRUE(late->late());
   const auto events = EventsFor(nullptr, *late);
   bool flagged = false;
-  for (const auto& e : events)
-    if (auto* r = dynamic_cast<const v1::RecordRecorded*>(e.event.get())) flagged = r->late();
+  for (const auto& e : events) {
+    if (auto* r = dynamic_cast<const v1::RecordRecorded*>(e.event.get())) {
+      flagged = r->late();
+      // It happened when it was written up (Thursday), not when the session was held: that is
+      // what scheduling checks against the record deadline.
+      EXPECT_EQ(events::FromTimestamp(r->meta().occurred_at()), Utc("2026-03-05T08:00:00Z"));
+    }
+  }
   EXPECT_TRUE(flagged);
 }
 

@@ -83,7 +83,10 @@ void Recorded(Builder& b, const v1::Record& r) {
   held_event.set_team_id(r.team_id());
   *held_event.mutable_held_at() = r.held_at();
 
-  auto& recorded = b.Add<v1::RecordRecorded>(KeyOf(r), "record_recorded", held);
+  // Recorded when it was written up, not when the session was held: the record deadline (H11,
+  // D11, S10) is met or missed by this instant.
+  const absl::Time written = r.has_recorded_at() ? events::FromTimestamp(r.recorded_at()) : b.now();
+  auto& recorded = b.Add<v1::RecordRecorded>(KeyOf(r), "record_recorded", written);
   recorded.set_record_id(r.record_id());
   recorded.set_kind(r.kind());
   *recorded.mutable_held_at() = r.held_at();

@@ -34,7 +34,9 @@ struct Outbound {
 //   updated (unsigned edit of a recorded record): ActionCreated for new actions;
 //   drafts and disagreements: none.
 // Event ids are derived from (record id, version, event, index): replaying a version yields the
-// same ids. occurred_at: held_at for held/missed/recorded, updated_at otherwise.
+// same ids. occurred_at: held_at for held, missed and oversight recorded; recorded_at for
+// RecordRecorded (the record deadline is met or missed by when it was written); updated_at
+// otherwise.
 std::vector<Outbound> EventsFor(const v1::Record* previous, const v1::Record& next);
 
 }  // namespace oversight::recording

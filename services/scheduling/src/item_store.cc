@@ -284,14 +284,13 @@ absl::Status Parse(const redis::Reply& reply, json& out) {
 }
 
 // ---- events ----
+// The event's subject and Kafka key: the child for child and task items, else the worker, else
+// the team (group supervision), else the item itself; never empty (consumers require it).
 std::string SubjectIdOf(const v1::DueItem& item) {
-  if (!item.child_id().empty() && item.kind() != v1::ITEM_KIND_OVERSIGHT_TASK) {
-    return item.child_id();
-  }
-  if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
-    return item.child_id();
-  }
-  return item.worker_id();
+  if (!item.child_id().empty()) return item.child_id();
+  if (!item.worker_id().empty()) return item.worker_id();
+  if (!item.team_id().empty()) return item.team_id();
+  return item.item_id();
 }
 
 struct Record {

@@ -32,6 +32,8 @@ namespace trg = ::oversight::triggers::v1;
 struct Published {
   std::string type;  // ce_type
   std::string event_id;
+  std::string subject;  // meta.subject
+  std::string key;      // the Kafka key
   v1::DueItem item;
   std::string extra;  // escalate_to_id, by_event_id or reason
 };
@@ -101,12 +103,14 @@ class SchedulerTest : public ::testing::Test {
       auto record = redis::ParseOutboxEntry(redis::OutboxKey("devon", kServiceName), entry);
       EXPECT_TRUE(record.ok()) << record.status();
       Published p;
+      p.key = record->key;
       for (const auto& [k, v] : record->headers)
         if (k == "ce_type") p.type = v;
       auto decode = [&](auto message) {
         EXPECT_TRUE(message.ParseFromString(record->value));
         p.item = message.item();
         p.event_id = message.meta().event_id();
+        p.subject = message.meta().subject();
         return message;
       };
       if (p.type == "oversight.scheduling.v1.ItemEscalated") {
@@ -500,6 +504,26 @@ TEST_F(SchedulerTest, MetricsFollowTheTimersOnTheInjectedClock) {
   auto items = store_->WorkerSchedule("devon", "worker-1");
   ASSERT_TRUE(items.ok());
   EXPECT_EQ(Sample(registry, "oversight_timers_pending", devon), items->items_size() + 1);
+}
+
+// Consumers require meta.subject (SYSTEM.md envelope): every stage of every item kind names one,
+// the team for group supervision (D17), which has neither a child nor a worker.
+TEST_F(SchedulerTest, EveryScheduleEventNamesItsSubject) {
+  Join("manager-1", "head-1", absl::CivilDay(2024, 1, 8));
+  Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+  FireAt(Start(2025, 6, 1));
+  int group = 0;
+  const auto events = Outbox();
+  ASSERT_FALSE(events.empty());
+  for (const Published& p : events) {
+    EXPECT_FALSE(p.subject.empty()) << p.type << " " << p.item.item_id();
+    EXPECT_EQ(p.key, p.subject) << p.item.item_id();
+    if (p.item.kind() == v1::ITEM_KIND_GROUP_SUPERVISION) {
+      ++group;
+      EXPECT_EQ(p.subject, "team-a");
+    }
+  }
+  EXPECT_GT(group, 0);
 }
 
 // Go-live (policy.live_from = 2025-04-01): a caseload loaded on day one is not overdue for years.
