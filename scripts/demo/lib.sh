@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2154
 # Functions for scripts/demo.sh (sourced, not run): processes, ports, events, metrics.
-# Globals used: run_dir, log_dir, bootstrap, authority, ctl (the oversight-ctl binary).
+# Globals used: log_dir, bootstrap.
 
 # Components started, in order; stop_all stops them in reverse.
 started_names=()
@@ -55,19 +55,25 @@ stop_all() {
   started_pids=()
 }
 
+# wait_for WHAT TENTHS COMMAND...: runs COMMAND every 0.1 s until it succeeds, up to TENTHS
+# tries, while the newest started component is alive; says so and fails otherwise.
+wait_for() {
+  local what=$1 tries=$2 i
+  shift 2
+  for ((i = 0; i < tries; i++)); do
+    "$@" 2>/dev/null && return 0
+    alive "${started_pids[-1]}" || break
+    sleep 0.1
+  done
+  warn "$what did not start"
+  return 1
+}
+
 # tail_log FILE: the last lines of a log, indented, for a failure message.
 tail_log() {
   if [[ -f "$1" ]]; then
     tail -n 15 "$1" | sed 's/^/      | /' >&2
   fi
-}
-
-# Sum of every sample of a Prometheus counter on http://127.0.0.1:PORT/metrics (0 if absent or
-# unreachable).
-metric_sum() {
-  local port=$1 name=$2
-  curl -fsS --max-time 2 "http://127.0.0.1:${port}/metrics" 2>/dev/null |
-    awk -v n="$name" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d\n", s }'
 }
 
 # Samples of a counter grouped by one label: "value label" lines.
@@ -83,13 +89,8 @@ metric_by_label() {
       END { for (k in s) printf "%d %s\n", s[k], k }'
 }
 
-# RFC 3339 UTC now, and a date's JSON ({"year":..,"month":..,"day":..}) from YYYY-MM-DD.
+# RFC 3339 UTC now.
 now_rfc3339() { date -u +%Y-%m-%dT%H:%M:%SZ; }
-date_json() {
-  local y m d
-  IFS=- read -r y m d <<<"$1"
-  printf '{"year":%d,"month":%d,"day":%d}' "$((10#$y))" "$((10#$m))" "$((10#$d))"
-}
 
 # publish TOPIC KEY TYPE EVENT_ID SOURCE JSON: one event as a case or HR system sends it:
 # the proto3 JSON mapping as the value, CloudEvents binary-mode headers, keyed by its subject.
@@ -99,24 +100,4 @@ publish() {
     -H ce_specversion=1.0 -H "ce_id=$id" -H "ce_source=$source" -H "ce_type=$type" \
     -H "ce_subject=$key" -H "ce_time=$(now_rfc3339)" -H content-type=application/json \
     -X linger.ms=5 2>>"$log_dir/kcat.log"
-}
-
-# Child ids for the allocations: children who started to be looked after (an SSDA903 episode
-# with RNE S) and whose last episode is still open (DEC empty), from the episodes CSV.
-pick_cla_children() {
-  local csv=$1 count=$2
-  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-           col["CHILD"] && col["DEC"] && col["RNE"] {
-             c = $col["CHILD"]
-             if (!(c in last)) order[n++] = c
-             last[c] = $col["DEC"]
-             if ($col["RNE"] == "S") started[c] = 1
-           }
-           END { for (i = 0; i < n; i++) if (started[order[i]] && last[order[i]] == "") print order[i] }' \
-    "$csv" | head -n "$count"
-}
-# ... and children of the CIN census XML.
-pick_cin_children() {
-  local xml=$1 count=$2
-  grep -o '<LAchildID>[^<]*' "$xml" | sed 's/<LAchildID>//' | awk '!seen[$0]++' | head -n "$count"
 }

@@ -22,7 +22,7 @@ struct RunOptions {
   std::string jwt_secret;
   std::string
       report_dir;  // written: report.json, index.html, summary.txt, emails/, import-issues.csv
-  std::string mail_dir;  // where the SMTP listener saves messages (*.eml); "" for none
+  std::string mail_dir;       // where the SMTP listener saves messages (*.eml); "" for none
   std::string packs_dir;      // "": the packs shipped with libs/policy
   std::string calendar_file;  // "": the shipped England and Wales calendar
   std::string case_events_topic = "oversight.case-events.v1";

@@ -268,6 +268,24 @@ absl::Status YearReplay::DayOne() {
     cases_[state.child_id] = state;
     if (auto s = Allocate(state, before, ""); !s.ok()) return s;
   }
+  // Managers take their non-urgent reminders as one email a working day at 08:00 (a choice each
+  // person makes; practitioners keep one email per reminder).
+  for (const StaffMember& member : workforce_.staff) {
+    if (IsPractitioner(member.role)) continue;
+    notifications::v1::Preferences preferences;
+    preferences.set_authority_id(options_.authority);
+    preferences.set_recipient_id(member.id);
+    preferences.add_channels(notifications::v1::CHANNEL_IN_APP);
+    preferences.add_channels(notifications::v1::CHANNEL_EMAIL);
+    preferences.set_digest_hour(8);
+    preferences.set_quiet_start_hour(18);
+    preferences.set_quiet_end_hour(8);
+    notifications::v1::Preferences saved;
+    auto context = clients_.As(member.id, RolesOf(member.id), now_);
+    Count(FromGrpc(clients_.notifications().SetPreferences(context.get(), preferences, &saved),
+                   "SetPreferences"),
+          "SetPreferences");
+  }
   return absl::OkStatus();
 }
 
@@ -661,7 +679,7 @@ void YearReplay::CreateRecord(recording::v1::Record record, const Action& action
     ++stats_.records_written_late_days;
   if (request.record().has_missed()) return;
   if (request.record().kind() == recording::v1::RECORD_KIND_MANAGEMENT_OVERSIGHT) return;
-  // Circulate and sign (agreements are signed at once, below; groups have no single signer).
+  // Circulate and sign (groups have no single signer).
   if (request.record().kind() == recording::v1::RECORD_KIND_GROUP_SUPERVISION) return;
   Action next = action;
   next.record_id = created.record_id();
@@ -669,9 +687,9 @@ void YearReplay::CreateRecord(recording::v1::Record record, const Action& action
   next.worker_id =
       request.record().supervisee_ids_size() > 0 ? request.record().supervisee_ids(0) : "";
   if (request.record().kind() == recording::v1::RECORD_KIND_SUPERVISION_AGREEMENT) {
-    next.kind = ActionKind::kSign;
-    Schedule(day, next);
-    return;
+    // Agreed in the meeting: circulated and signed by both there and then.
+    next.plan.circulate_after_working_days = 0;
+    next.plan.sign_after_working_days = 0;
   }
   next.kind = ActionKind::kCirculate;
   Schedule(AddWorkingDays(day, action.plan.circulate_after_working_days), next);
@@ -700,9 +718,11 @@ void YearReplay::HoldSession(const Action& action, absl::CivilDay day) {
 void YearReplay::HoldCaseSupervisions(const std::vector<Action>& actions, absl::CivilDay day) {
   // One case supervision per worker that day, covering each of their children due.
   std::map<std::string, std::vector<const Action*>> by_worker;
+  std::set<std::string> children;
   for (const Action& action : actions) {
     auto allocated = worker_of_child_.find(action.child_id);
-    if (allocated == worker_of_child_.end()) continue;  // closed since
+    if (allocated == worker_of_child_.end()) continue;       // closed since
+    if (!children.insert(action.child_id).second) continue;  // planned twice: discussed once
     by_worker[allocated->second].push_back(&action);
   }
   for (const auto& [worker, children] : by_worker) {
@@ -803,10 +823,16 @@ void YearReplay::WriteUp(const Action& action, absl::CivilDay day) {
 }
 
 void YearReplay::RunAgenda(absl::CivilDay day) {
-  auto it = agenda_.find(day);
-  if (it == agenda_.end()) return;
-  const std::vector<Action> actions = std::move(it->second);
-  agenda_.erase(it);
+  // What an action puts on today's agenda (a record circulated the day it is written, an
+  // agreement signed at once) runs today too.
+  for (auto it = agenda_.find(day); it != agenda_.end(); it = agenda_.find(day)) {
+    std::vector<Action> actions = std::move(it->second);
+    agenda_.erase(it);
+    RunActions(actions, day);
+  }
+}
+
+void YearReplay::RunActions(const std::vector<Action>& actions, absl::CivilDay day) {
   std::vector<Action> case_discussions;
   for (const Action& action : actions) {
     switch (action.kind) {
@@ -943,8 +969,15 @@ absl::Status YearReplay::Working(absl::CivilDay day) {
   if (calendar_.IsWorkingDay(day)) {
     RunAgenda(day);
     if (auto s = settle_.WaitUntilSettled(options_.settle_timeout); !s.ok()) return s;
-    // Managers look at what is due (their dashboards) and book the next sessions.
+    // Managers look at what is due (their dashboards), book the next sessions and deal with
+    // what cannot wait (an oversight task opened this morning) the same day.
     if (auto s = PlanFromDueItems(day); !s.ok()) return s;
+    if (agenda_.contains(day)) {
+      now_ = At(day, 15);
+      if (auto s = clients_.SetTime(now_); !s.ok()) return s;
+      RunAgenda(day);
+      if (auto s = settle_.WaitUntilSettled(options_.settle_timeout); !s.ok()) return s;
+    }
   }
   return absl::OkStatus();
 }

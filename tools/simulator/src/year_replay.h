@@ -129,6 +129,7 @@ class YearReplay {
   absl::Status PlanFromDueItems(absl::CivilDay day);
   void PlanItem(const scheduling::v1::DueItem& item, absl::CivilDay today);
   void RunAgenda(absl::CivilDay day);
+  void RunActions(const std::vector<Action>& actions, absl::CivilDay day);
   void HoldSession(const Action& action, absl::CivilDay day);
   void HoldCaseSupervisions(const std::vector<Action>& actions, absl::CivilDay day);
   void WriteUp(const Action& action, absl::CivilDay day);
