@@ -533,6 +533,63 @@ TEST_P(KafkaIntegrationTest, WatermarkReaderCountsRecordsPerTopic) {
   EXPECT_EQ(ends->at(missing), 0);
 }
 
+TEST_P(KafkaIntegrationTest, WatermarkReaderReadsWhatAGroupCommittedWithoutJoiningIt) {
+  const std::string topic = NewTopic(3);
+  constexpr int kRecords = 9;
+  for (int i = 0; i < kRecords; ++i) {
+    ASSERT_TRUE(producer_
+                    ->ProduceAndWait({.topic = topic,
+                                      .key = "child-" + std::to_string(i % 4),
+                                      .value = std::to_string(i)})
+                    .ok());
+  }
+  auto reader = WatermarkReader::Create(broker_->client_config());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  const std::string group = UniqueName("committed");
+  // Nothing committed yet: 0, also for a topic the cluster does not have.
+  const std::string missing = UniqueName("never-created");
+  auto before = (*reader)->CommittedOffsets(group, {topic, missing});
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->at(topic), 0);
+  EXPECT_EQ(before->at(missing), 0);
+
+  // A member handles 5 records and stops (committing them), then the group's offsets say so.
+  constexpr int kHandled = 5;
+  Seen seen;
+  std::stop_source stop;
+  {
+    auto consumer = MakeConsumer(ConsumerConfigFor({topic}, group));
+    ASSERT_NE(consumer, nullptr);
+    ASSERT_TRUE(consumer
+                    ->Run(
+                        [&](const ConsumedMessage& message) {
+                          seen.Add(message);
+                          if (seen.Count() == kHandled) stop.request_stop();
+                          return HandlerOutcome::Processed();
+                        },
+                        stop.get_token())
+                    .ok());
+  }
+  auto after = (*reader)->CommittedOffsets(group, {topic});
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->at(topic), kHandled);
+
+  // A second member handles the rest: committed reaches the end offsets.
+  RunningConsumer running(MakeConsumer(ConsumerConfigFor({topic}, group)),
+                          [&](const ConsumedMessage& message) {
+                            seen.Add(message);
+                            return HandlerOutcome::Processed();
+                          });
+  ASSERT_TRUE(oversight::testing::WaitUntil(
+      [&] { return seen.Count() >= static_cast<size_t>(kRecords); }, absl::Seconds(60)));
+  EXPECT_TRUE(running.Stop().ok());
+  auto ends = (*reader)->EndOffsets({topic});
+  auto done = (*reader)->CommittedOffsets(group, {topic});
+  ASSERT_TRUE(ends.ok() && done.ok());
+  EXPECT_EQ(done->at(topic), kRecords);
+  EXPECT_EQ(done->at(topic), ends->at(topic));
+}
+
 INSTANTIATE_TEST_SUITE_P(Brokers, KafkaIntegrationTest,
                          ::testing::Values(BrokerKind::kReal, BrokerKind::kEmbedded),
                          [](const ::testing::TestParamInfo<BrokerKind>& info) {

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,10 @@ namespace oversight::kafka {
 
 // How many records topics hold: the sum of each topic's partitions' high watermarks. For tools
 // that compare what was published with what consumers report handled (the demo's year replay
-// waits for the services to catch up that way).
+// waits for the services to catch up that way), or with what a consumer group has committed
+// (the fault suite, whose services restart and so count from zero again).
 //
-// Thread-safety: EndOffsets may be called from several threads (librdkafka serialises).
+// Thread-safety: EndOffsets and CommittedOffsets may be called from several threads.
 class WatermarkReader {
  public:
   // One client handle for the reader's life; no connection until the first call. INVALID_ARGUMENT
@@ -34,9 +36,26 @@ class WatermarkReader {
   absl::StatusOr<std::map<std::string, int64_t>> EndOffsets(
       const std::vector<std::string>& topics, absl::Duration timeout = absl::Seconds(5));
 
+  // The offsets consumer group `group_id` has committed on each of `topics`, summed over the
+  // topic's partitions (a partition without a committed offset counts 0): where the group's
+  // members resume after a restart. Equal to EndOffsets when the group has handled everything.
+  // Reads without joining the group (OffsetFetch through a handle of its own per group, kept
+  // for the reader's life). A topic the cluster does not have counts 0. UNAVAILABLE if the
+  // cluster or the group coordinator does not answer within `timeout`.
+  absl::StatusOr<std::map<std::string, int64_t>> CommittedOffsets(
+      const std::string& group_id, const std::vector<std::string>& topics,
+      absl::Duration timeout = absl::Seconds(5));
+
  private:
-  explicit WatermarkReader(rd_kafka_s* rk) : rk_(rk) {}
+  WatermarkReader(rd_kafka_s* rk, ClientConfig client) : rk_(rk), client_(std::move(client)) {}
+  // The partitions of `topics` the cluster has now: topic -> partition ids.
+  absl::StatusOr<std::map<std::string, std::vector<int32_t>>> Partitions(
+      const std::vector<std::string>& topics, int timeout_ms);
+
   rd_kafka_s* rk_;
+  const ClientConfig client_;
+  std::mutex mu_;                                     // guards group_handles_
+  std::map<std::string, rd_kafka_s*> group_handles_;  // group id -> consumer handle
 };
 
 }  // namespace oversight::kafka
