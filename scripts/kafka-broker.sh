@@ -5,6 +5,7 @@
 #   kafka-broker.sh start <dir>     pick free ports, format storage, start, wait until it answers
 #                                   metadata, write "host:port" to <dir>/bootstrap
 #   kafka-broker.sh stop <dir>      stop the broker started in <dir> (SIGTERM, then SIGKILL)
+#   kafka-broker.sh kill <dir>      SIGKILL the broker started in <dir>, without warning (a crash)
 #   kafka-broker.sh restart <dir>   stop and start again on the same ports with the same data
 #
 # Environment:
@@ -28,7 +29,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -172,6 +173,18 @@ stop() {
   rm -f "${dir}/kafka.pid" "${dir}/bootstrap"
 }
 
+kill_broker() {
+  local dir="$1" pid i
+  [[ -f "${dir}/kafka.pid" ]] || return 0
+  pid="$(cat "${dir}/kafka.pid")"
+  kill -KILL "${pid}" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.1
+  done
+  rm -f "${dir}/kafka.pid" "${dir}/bootstrap"
+}
+
 restart() {
   local dir="$1"
   [[ -f "${dir}/server.properties" && -f "${dir}/bootstrap.pending" ]] ||
@@ -187,6 +200,10 @@ fetch) fetch ;;
 start | stop | restart)
   [[ $# -eq 2 ]] || usage
   "${cmd}" "$2"
+  ;;
+kill)
+  [[ $# -eq 2 ]] || usage
+  kill_broker "$2"
   ;;
 *) usage ;;
 esac

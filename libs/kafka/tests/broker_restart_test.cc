@@ -1,62 +1,26 @@
 // Apache Kafka restarted under a running producer and consumer (scripts/kafka-broker.sh restart:
-// same ports, same data). Uses a private broker, not the shared kafka_real fixture, so other
-// tests never see the restart.
+// same ports, same data), then killed with SIGKILL and restarted. Uses a private broker
+// (testing::PrivateBroker), not the shared kafka_real fixture, so other tests never see it.
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <set>
 #include <thread>
 
 #include "oversight/kafka/admin.h"
 #include "oversight/kafka/consumer.h"
 #include "oversight/kafka/producer.h"
+#include "oversight/kafka/testing/private_broker.h"
 #include "oversight/kafka/testing/test_broker.h"
-#include "oversight/testing/child_process.h"
-#include "oversight/testing/temp_dir.h"
 #include "oversight/testing/wait_until.h"
 
 namespace oversight::kafka {
 namespace {
 
-// Runs scripts/kafka-broker.sh <command> <dir> and waits for it.
-absl::Status BrokerScript(const std::string& command, const std::string& dir) {
-  const char* source_dir = std::getenv("OVERSIGHT_SOURCE_DIR");
-  if (source_dir == nullptr) return absl::FailedPreconditionError("OVERSIGHT_SOURCE_DIR unset");
-  oversight::testing::ChildProcessOptions options;
-  options.argv = {std::string(source_dir) + "/scripts/kafka-broker.sh", command, dir};
-  options.log_path = dir + "/script-" + command + ".log";
-  auto process = oversight::testing::ChildProcess::Start(std::move(options));
-  if (!process.ok()) return process.status();
-  auto code = (*process)->Wait(absl::Seconds(170));
-  if (!code.ok()) return code.status();
-  if (*code != 0) {
-    return absl::InternalError("kafka-broker.sh " + command + " failed: " + (*process)->ReadLog());
-  }
-  return absl::OkStatus();
-}
-
-class PrivateBroker {
- public:
-  PrivateBroker() : dir_("kafka-restart-") {}
-  ~PrivateBroker() { (void)BrokerScript("stop", dir_.path()); }
-  const std::string& dir() const { return dir_.path(); }
-  std::string Bootstrap() const {
-    std::ifstream in(dir_.File("bootstrap"));
-    std::string line;
-    std::getline(in, line);
-    return line;
-  }
-
- private:
-  oversight::testing::TempDir dir_;
-};
-
 TEST(BrokerRestartTest, ProducerAndConsumerCarryOnAcrossARestartWithoutLoss) {
-  PrivateBroker broker;
-  ASSERT_TRUE(BrokerScript("start", broker.dir()).ok());
-  ClientConfig client{.bootstrap_servers = broker.Bootstrap(),
+  auto broker = testing::PrivateBroker::Start();
+  ASSERT_TRUE(broker.ok()) << broker.status();
+  ClientConfig client{.bootstrap_servers = (*broker)->bootstrap(),
                       .client_id = "restart-test",
                       .properties = {{"reconnect.backoff.max.ms", "500"}}};
   const std::string topic = testing::UniqueName("restart");
@@ -93,8 +57,8 @@ TEST(BrokerRestartTest, ProducerAndConsumerCarryOnAcrossARestartWithoutLoss) {
   }
   ASSERT_TRUE(oversight::testing::WaitUntil([&] { return count() >= 10; }, absl::Seconds(60)));
 
-  ASSERT_TRUE(BrokerScript("restart", broker.dir()).ok());
-  EXPECT_EQ(broker.Bootstrap(), client.bootstrap_servers) << "restart keeps the ports";
+  ASSERT_TRUE((*broker)->Restart().ok());
+  EXPECT_EQ((*broker)->bootstrap(), client.bootstrap_servers) << "restart keeps the ports";
 
   for (int i = 0; i < 10; ++i) {
     auto delivery = (*producer)->ProduceAndWait({.topic = topic, .value = "b" + std::to_string(i)},
@@ -103,11 +67,24 @@ TEST(BrokerRestartTest, ProducerAndConsumerCarryOnAcrossARestartWithoutLoss) {
   }
   ASSERT_TRUE(oversight::testing::WaitUntil([&] { return count() >= 20; }, absl::Seconds(90)))
       << "consumed " << count() << " distinct records of 20";
+
+  // A crash (SIGKILL, kafka-broker.sh kill) and a restart on the same data: what was
+  // acknowledged before is still there, and both clients carry on.
+  ASSERT_TRUE((*broker)->Kill().ok());
+  ASSERT_TRUE((*broker)->Restart().ok());
+  EXPECT_EQ((*broker)->bootstrap(), client.bootstrap_servers);
+  for (int i = 0; i < 10; ++i) {
+    auto delivery = (*producer)->ProduceAndWait({.topic = topic, .value = "c" + std::to_string(i)},
+                                                absl::Seconds(120));
+    ASSERT_TRUE(delivery.ok()) << delivery.status();
+  }
+  ASSERT_TRUE(oversight::testing::WaitUntil([&] { return count() >= 30; }, absl::Seconds(90)))
+      << "consumed " << count() << " distinct records of 30";
   running.request_stop();
   running.join();
 
   std::lock_guard lock(mu);
-  for (const char* prefix : {"a", "b"}) {
+  for (const char* prefix : {"a", "b", "c"}) {
     for (int i = 0; i < 10; ++i) {
       EXPECT_GE(seen.count(prefix + std::to_string(i)), 1u) << prefix << i;
     }

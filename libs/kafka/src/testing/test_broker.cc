@@ -79,6 +79,13 @@ absl::StatusOr<std::unique_ptr<TestBroker>> TestBroker::Start(BrokerKind kind,
   return broker;
 }
 
+std::unique_ptr<TestBroker> TestBroker::Connect(std::string bootstrap) {
+  std::unique_ptr<TestBroker> broker(new TestBroker());
+  broker->kind_ = BrokerKind::kReal;
+  broker->bootstrap_ = std::move(bootstrap);
+  return broker;
+}
+
 TestBroker::~TestBroker() = default;
 
 ClientConfig TestBroker::client_config() const {

@@ -45,6 +45,9 @@ class TestBroker {
   // broker; UNAVAILABLE if the embedded broker does not report its address within 20 s.
   static absl::StatusOr<std::unique_ptr<TestBroker>> Start(BrokerKind kind,
                                                            EmbeddedBrokerOptions options = {});
+  // A kReal TestBroker for an Apache Kafka the test runs itself (a PrivateBroker) at
+  // `bootstrap`, instead of the kafka_real fixture's. Nothing is started or checked here.
+  static std::unique_ptr<TestBroker> Connect(std::string bootstrap);
   ~TestBroker();
 
   BrokerKind kind() const { return kind_; }

@@ -1,0 +1,54 @@
+#ifndef OVERSIGHT_KAFKA_TESTING_PRIVATE_BROKER_H_
+#define OVERSIGHT_KAFKA_TESTING_PRIVATE_BROKER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "oversight/kafka/client_config.h"
+#include "oversight/testing/temp_dir.h"
+
+namespace oversight::kafka::testing {
+
+// An Apache Kafka broker of a test's own (scripts/kafka-broker.sh in a temporary directory), for
+// tests that stop, kill or restart the broker: the shared kafka_real fixture broker serves other
+// tests at the same time and must never be disturbed. KRaft, single node, on free ports; a
+// restart keeps the ports and the data. Needs OVERSIGHT_SOURCE_DIR (ctest sets it); the first
+// start in a fresh cache resolves the jars with Maven.
+//
+// Stopped (SIGTERM, then SIGKILL) and its directory removed on destruction. One owner thread.
+class PrivateBroker {
+ public:
+  // Starts the broker and waits until it answers metadata (about 5-10 s: a JVM). INTERNAL with
+  // the script's output if it fails.
+  static absl::StatusOr<std::unique_ptr<PrivateBroker>> Start();
+  ~PrivateBroker();
+  PrivateBroker(const PrivateBroker&) = delete;
+  PrivateBroker& operator=(const PrivateBroker&) = delete;
+
+  // "127.0.0.1:port"; the same for the broker's whole life.
+  const std::string& bootstrap() const { return bootstrap_; }
+  // A ClientConfig for this broker with test-friendly reconnect back-off.
+  ClientConfig client_config() const;
+
+  // SIGKILL to the broker's JVM, without warning (kafka-broker.sh kill).
+  absl::Status Kill();
+  // Graceful stop (SIGTERM; kafka-broker.sh stop).
+  absl::Status Stop();
+  // Starts it again on the same ports and data after Kill or Stop, and waits until it answers
+  // (kafka-broker.sh restart).
+  absl::Status Restart();
+
+ private:
+  PrivateBroker() : dir_("kafka-private-") {}
+  // Runs scripts/kafka-broker.sh <command> <dir> and waits for it.
+  absl::Status Script(const std::string& command) const;
+
+  oversight::testing::TempDir dir_;
+  std::string bootstrap_;
+};
+
+}  // namespace oversight::kafka::testing
+
+#endif  // OVERSIGHT_KAFKA_TESTING_PRIVATE_BROKER_H_
