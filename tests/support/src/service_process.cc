@@ -109,6 +109,17 @@ absl::Status ServiceProcess::Restart(absl::Duration timeout) {
   return Launch(timeout);
 }
 
+absl::Status ServiceProcess::RestartWith(const std::map<std::string, std::string>& env,
+                                         absl::Duration timeout) {
+  for (const auto& [key, value] : env)
+    spec_.env[key] = value;
+  return Launch(timeout);
+}
+
+bool ServiceProcess::Running() const {
+  return process_ != nullptr && process_->Running();
+}
+
 const std::string& ServiceProcess::log_path() const {
   return process_->log_path();
 }

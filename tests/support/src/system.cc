@@ -38,22 +38,32 @@ std::string Upper(std::string text) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<System>> System::Create(kafka::testing::BrokerKind broker) {
+  return Create(SystemOptions{.broker = broker});
+}
+
+absl::StatusOr<std::unique_ptr<System>> System::Create(const SystemOptions& options) {
+  const kafka::testing::BrokerKind broker = options.broker;
   auto system = std::unique_ptr<System>(new System());
   auto redis = redis::testing::RedisServer::Launch();
   if (!redis.ok()) return redis.status();
   system->redis_ = *std::move(redis);
-  auto started = kafka::testing::TestBroker::Start(broker);
-  if (!started.ok()) return started.status();
-  system->broker_ = *std::move(started);
+  if (broker == kafka::testing::BrokerKind::kReal && !options.real_bootstrap.empty()) {
+    system->broker_ = kafka::testing::TestBroker::Connect(options.real_bootstrap);
+  } else {
+    auto started = kafka::testing::TestBroker::Start(broker, options.embedded);
+    if (!started.ok()) return started.status();
+    system->broker_ = *std::move(started);
+  }
   kafka::ProducerConfig config;
   config.client = system->broker_->client_config();
   auto producer = kafka::Producer::Create(config);
   if (!producer.ok()) return producer.status();
   system->producer_ = *std::move(producer);
   system->prefix_ = kafka::testing::UniqueName("e2e");
+  system->partitions_ = options.embedded.partitions;
   std::vector<kafka::TopicSpec> topics;
   for (const char* name : kTopicNames)
-    topics.push_back({system->Topic(name), 3, 1});
+    topics.push_back({system->Topic(name), system->partitions_, 1});
   if (broker == kafka::testing::BrokerKind::kEmbedded) {
     // No admin API on the embedded broker: create the topics through its control channel.
     if (auto s = system->broker_->CreateTopics(topics); !s.ok()) return s;
@@ -69,7 +79,7 @@ std::map<std::string, std::string> System::CommonEnv(const std::string& service)
   std::map<std::string, std::string> env = {
       {"OVERSIGHT_KAFKA_BOOTSTRAP_SERVERS", broker_->bootstrap()},
       {"OVERSIGHT_KAFKA_GROUP_ID", prefix_ + "-" + service},
-      {"OVERSIGHT_KAFKA_TOPIC_PARTITIONS", "3"},
+      {"OVERSIGHT_KAFKA_TOPIC_PARTITIONS", std::to_string(partitions_)},
       {"OVERSIGHT_KAFKA_PROPERTIES_FETCH_WAIT_MAX_MS", "50"},
       {"OVERSIGHT_REDIS_HOST", "127.0.0.1"},
       {"OVERSIGHT_REDIS_PORT", std::to_string(redis_->Port())},

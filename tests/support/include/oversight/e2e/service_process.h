@@ -53,6 +53,13 @@ class ServiceProcess {
   void Crash();
   // Starts again with the same spec (new ports), after Terminate or Crash.
   absl::Status Restart(absl::Duration timeout = absl::Seconds(60));
+  // The same with `env` merged into the spec's variables first (kept for later restarts): for
+  // example OVERSIGHT_CLOCK_START, so that a service on a manual clock comes back at the time
+  // the test has reached rather than at its first start.
+  absl::Status RestartWith(const std::map<std::string, std::string>& env,
+                           absl::Duration timeout = absl::Seconds(60));
+  // Whether the process is running (false after Crash or Terminate, or if it died).
+  bool Running() const;
 
   const std::string& log_path() const;
   std::string ReadLog() const;

@@ -26,11 +26,23 @@ inline constexpr char kRecording[] = "recording";
 // The HS256 secret the services verify tokens with in tests.
 inline constexpr char kTestJwtSecret[] = "e2e-test-secret-that-is-long-enough";
 
+// Where a System's Kafka comes from.
+struct SystemOptions {
+  kafka::testing::BrokerKind broker = kafka::testing::BrokerKind::kReal;
+  // kEmbedded: how many brokers (several for leader moves); both kinds: the partitions of
+  // every topic.
+  kafka::testing::EmbeddedBrokerOptions embedded;
+  // kReal: the bootstrap address of an Apache Kafka the test runs itself (a
+  // kafka::testing::PrivateBroker it may kill); empty: the kafka_real fixture's broker.
+  std::string real_bootstrap;
+};
+
 // Not thread-safe; the test's main thread owns it.
 class System {
  public:
   // Starts Redis and connects to (or starts) the broker; services are started separately.
   static absl::StatusOr<std::unique_ptr<System>> Create(kafka::testing::BrokerKind broker);
+  static absl::StatusOr<std::unique_ptr<System>> Create(const SystemOptions& options);
 
   // The topic the services use for `name` ("case_events", "tasks", ...): unique to this System.
   std::string Topic(const std::string& name) const;
@@ -82,6 +94,7 @@ class System {
   std::unique_ptr<kafka::testing::TestBroker> broker_;
   std::unique_ptr<kafka::Producer> producer_;
   std::string prefix_;
+  int partitions_ = 3;  // of every topic
   std::map<std::string, std::unique_ptr<ServiceProcess>> services_;
 };
 
