@@ -20,13 +20,20 @@ absl::StatusOr<SettleWatch::Snapshot> SettleWatch::Take() {
     auto samples = clients_.Metrics(service);
     if (!samples.ok()) return samples.status();
     auto& consumed = snapshot.consumed[service];
-    for (const std::string& topic : scrape::LabelValues(*samples, kConsumed, "topic")) {
+    const std::vector<std::string> subscribed = scrape::LabelValues(*samples, kConsumed, "topic");
+    for (const std::string& topic : subscribed) {
       consumed[topic] =
           scrape::Sum(*samples, kConsumed, {{"topic", topic}, {"outcome", "processed"}}) +
           scrape::Sum(*samples, kConsumed, {{"topic", topic}, {"outcome", "dead_letter"}});
       topics.insert(topic);
     }
     snapshot.pending[service] = scrape::Sum(*samples, kPending);
+    if (auto group = groups_.find(service); group != groups_.end()) {
+      auto committed = watermarks_.CommittedOffsets(group->second, subscribed);
+      if (!committed.ok()) return committed.status();
+      for (const auto& [topic, offset] : *committed)
+        consumed[topic] = static_cast<double>(offset);
+    }
   }
   auto ends = watermarks_.EndOffsets({topics.begin(), topics.end()});
   if (!ends.ok()) return ends.status();
@@ -35,6 +42,7 @@ absl::StatusOr<SettleWatch::Snapshot> SettleWatch::Take() {
 }
 
 absl::Status SettleWatch::Baseline() {
+  if (!groups_.empty()) return absl::OkStatus();  // committed offsets are absolute
   auto snapshot = Take();
   if (!snapshot.ok()) return snapshot.status();
   baseline_ = *std::move(snapshot);
@@ -59,15 +67,17 @@ std::string SettleWatch::Lagging(const Snapshot& snapshot) const {
                                (end_before == baseline_.ends.end() ? 0 : end_before->second);
       // >=: a redelivery after a restart counts a record twice.
       if (handled - handled_before < published) {
-        return absl::StrCat(service, " has handled ", handled - handled_before, " of ", published,
-                            " records of ", topic);
+        return absl::StrCat(service,
+                            groups_.contains(service) ? " has committed " : " has handled ",
+                            handled - handled_before, " of ", published, " records of ", topic);
       }
     }
   }
   return "";
 }
 
-absl::Status SettleWatch::WaitUntilSettled(absl::Duration timeout, absl::Duration poll) {
+absl::Status SettleWatch::WaitUntilSettled(absl::Duration timeout, absl::Duration poll,
+                                           int quiet_polls) {
   const absl::Time deadline = absl::Now() + timeout;
   std::map<std::string, int64_t> previous_ends;
   int settled_in_a_row = 0;
@@ -78,7 +88,7 @@ absl::Status SettleWatch::WaitUntilSettled(absl::Duration timeout, absl::Duratio
       lagging = Lagging(*snapshot);
       const bool quiet = lagging.empty() && snapshot->ends == previous_ends;
       settled_in_a_row = quiet ? settled_in_a_row + 1 : 0;
-      if (settled_in_a_row >= 2) return absl::OkStatus();
+      if (settled_in_a_row >= quiet_polls) return absl::OkStatus();
       previous_ends = snapshot->ends;
     } else {
       lagging = std::string(snapshot.status().message());
