@@ -265,6 +265,10 @@ std::string ToJson(const TeamRecord& t) {
             {"formed_on", policy::FormatDay(t.facts.formed_on)},
             {"last_group_supervision", Day(t.facts.last_group_supervision)},
             {"manager_id", t.manager_id}};
+  if (!t.first_joiner.empty()) {
+    j["first_joiner"] = t.first_joiner;
+    j["first_joined_at_us"] = absl::ToUnixMicros(t.first_joined_at);
+  }
   return j.dump();
 }
 
@@ -274,6 +278,10 @@ TeamRecord TeamFromJson(const json& j) {
   t.facts.formed_on = Day(j, "formed_on").value_or(absl::CivilDay());
   t.facts.last_group_supervision = Day(j, "last_group_supervision");
   t.manager_id = j.value("manager_id", "");
+  t.first_joiner = j.value("first_joiner", "");
+  if (!t.first_joiner.empty()) {
+    t.first_joined_at = absl::FromUnixMicros(j.value("first_joined_at_us", int64_t{0}));
+  }
   return t;
 }
 

@@ -1,6 +1,7 @@
 #include "planner.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -78,7 +79,8 @@ void Later(std::optional<absl::CivilDay>& field, absl::CivilDay day) {
   if (!field.has_value() || *field < day) field = day;
 }
 
-Reaction ApplyWorkforce(const google::protobuf::Message& event, absl::CivilDay day, State& state) {
+Reaction ApplyWorkforce(const google::protobuf::Message& event, absl::Time occurred,
+                        absl::CivilDay day, State& state) {
   Reaction r;
   if (const auto* e = As<wf::WorkerJoined>(event)) {
     WorkerRecord& w = Worker(state, e->worker_id());
@@ -98,10 +100,16 @@ Reaction ApplyWorkforce(const google::protobuf::Message& event, absl::CivilDay d
     r.workers.insert(e->worker_id());
     if (!e->team_id().empty()) {
       TeamRecord& team = state.teams[e->team_id()];
-      if (team.facts.team_id.empty()) {
+      const bool first = team.facts.team_id.empty();
+      const bool earlier =
+          !team.first_joiner.empty() &&
+          std::tie(occurred, e->worker_id()) < std::tie(team.first_joined_at, team.first_joiner);
+      if (first || earlier) {
         team.facts.team_id = e->team_id();
         team.facts.formed_on = day;
         team.manager_id = e->supervisor_id();
+        team.first_joiner = e->worker_id();
+        team.first_joined_at = occurred;
       }
       r.teams.insert(e->team_id());
     }
@@ -424,7 +432,9 @@ Reaction Apply(const google::protobuf::Message& event, const common::v1::EventMe
                const policy::WorkingCalendar& calendar, State& state) {
   const absl::CivilDay day = calendar.LocalDay(events::FromTimestamp(meta.occurred_at()));
   const std::string& package = event.GetDescriptor()->file()->package();
-  if (package == "oversight.workforce.v1") return ApplyWorkforce(event, day, state);
+  if (package == "oversight.workforce.v1") {
+    return ApplyWorkforce(event, events::FromTimestamp(meta.occurred_at()), day, state);
+  }
   if (package == "oversight.cases.v1") return ApplyCase(event, day, state);
   if (package == "oversight.triggers.v1") return ApplyTask(event, state);
   Reaction r;

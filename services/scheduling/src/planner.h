@@ -45,10 +45,15 @@ struct TaskRecord {
   bool open = true;
 };
 
-// A team, for group supervision (D17): formed when its first worker joins.
+// A team, for group supervision (D17): formed when its first worker joins. Joins of one team
+// come on different partitions (keyed by worker), so they are handled in any order: the first
+// joiner is the one whose join happened first (occurred_at, then the smaller worker id), and a
+// join handled later that happened earlier takes the team over.
 struct TeamRecord {
-  policy::TeamFacts facts;  // facts.team_id is the id
-  std::string manager_id;   // who runs its group supervision (the first joiner's supervisor)
+  policy::TeamFacts facts;   // facts.team_id is the id
+  std::string manager_id;    // who runs its group supervision (the first joiner's supervisor)
+  std::string first_joiner;  // "" when a group session formed the team (or an old record)
+  absl::Time first_joined_at = absl::InfiniteFuture();
 };
 
 // A session whose record has deadlines (supervision events).

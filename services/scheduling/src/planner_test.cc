@@ -387,6 +387,41 @@ TEST_F(PlannerTest, GroupSupervisionPerTeamIsResetByAGroupSession) {
   EXPECT_EQ(changes.upserts.size(), 1u);
 }
 
+// Joins of one team come on different partitions (keyed by worker), in any order: the team's
+// manager is the supervisor of whoever joined first, however the joins were handled.
+TEST_F(PlannerTest, TeamIsRunByTheFirstJoinersSupervisorWhateverOrderTheJoinsAreHandledIn) {
+  auto join = [&](const std::string& worker, const std::string& supervisor, absl::Time at) {
+    wf::WorkerJoined e;
+    e.set_worker_id(worker);
+    e.set_supervisor_id(supervisor);
+    e.set_team_id("team-a");
+    *e.mutable_start_date() = D(2025, 1, 6);
+    Feed(e, at);
+  };
+  // The practitioner's join (Tue 7 Jan) is handled before the manager's, who joined on Mon 6
+  // Jan: the manager's supervisor runs the team, formed on 6 Jan.
+  join("worker-1", "manager-1", Noon(2025, 1, 7));
+  EXPECT_EQ(state_.teams["team-a"].manager_id, "manager-1");
+  join("manager-1", "head-1", Noon(2025, 1, 6));
+  EXPECT_EQ(state_.teams["team-a"].manager_id, "head-1");
+  // A later join changes nothing; one at the same instant goes to the smaller worker id.
+  join("worker-2", "manager-2", Noon(2025, 1, 8));
+  join("manager-0", "head-0", Noon(2025, 1, 6));
+  auto items = PlanTeam(authority_, state_.teams["team-a"], directory_, *A().engine);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].item.supervisor_id(), "head-0");
+  // D17: one month from the team's start (Mon 6 Jan): Thu 6 Feb 2025.
+  EXPECT_EQ(DueOf(items[0]), EndOf(2025, 2, 6));
+
+  // Handled in publish order instead: the same team.
+  state_ = State();
+  join("manager-0", "head-0", Noon(2025, 1, 6));
+  join("manager-1", "head-1", Noon(2025, 1, 6));
+  join("worker-1", "manager-1", Noon(2025, 1, 7));
+  EXPECT_EQ(state_.teams["team-a"].manager_id, "head-0");
+  EXPECT_EQ(state_.teams["team-a"].facts.formed_on, absl::CivilDay(2025, 1, 6));
+}
+
 TEST_F(PlannerTest, SessionRecordDeadlinesFollowCirculationAndAreSatisfiedStepByStep) {
   authority_ = "stoke-on-trent";
   const absl::Time held = absl::FromCivil(absl::CivilSecond(2025, 3, 3, 10, 0, 0),

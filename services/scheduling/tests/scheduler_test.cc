@@ -567,6 +567,31 @@ TEST_F(SchedulerTest, FirstDatesCountFromGoLive) {
             EndOf(2026, 4, 1));
 }
 
+// The team record keeps who joined first across events (it is stored): a manager's join
+// handled after their practitioner's, though it happened first, takes the team over.
+TEST_F(SchedulerTest, GroupSupervisionGoesToTheFirstJoinersSupervisorWhenJoinsArriveLate) {
+  wf::WorkerJoined practitioner;
+  practitioner.set_worker_id("worker-1");
+  practitioner.set_supervisor_id("manager-1");
+  practitioner.set_team_id("team-a");
+  ASSERT_TRUE(Feed(practitioner, "join-worker-1", Noon(2025, 6, 3)).ok());
+  auto before = store_->GetItem("devon", "group_supervision:team-a");
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->supervisor_id(), "manager-1");
+  EXPECT_EQ(events::FromTimestamp(before->due_at()), EndOf(2025, 7, 3));
+
+  wf::WorkerJoined manager;  // joined the day before, handled now
+  manager.set_worker_id("manager-1");
+  manager.set_supervisor_id("head-1");
+  manager.set_team_id("team-a");
+  ASSERT_TRUE(Feed(manager, "join-manager-1", Noon(2025, 6, 2)).ok());
+  auto after = store_->GetItem("devon", "group_supervision:team-a");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->supervisor_id(), "head-1");
+  // D17: a month from the team's start, Mon 2 Jun 2025: Wed 2 Jul 2025.
+  EXPECT_EQ(events::FromTimestamp(after->due_at()), EndOf(2025, 7, 2));
+}
+
 TEST_F(SchedulerTest, TimersThatFellDueWhileDownFireOnceOnStart) {
   Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
   Join("worker-2", "manager-1", absl::CivilDay(2025, 1, 6));
