@@ -1,6 +1,7 @@
 #include "task_store.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -74,6 +75,16 @@ std::string Seconds(const google::protobuf::Timestamp& at) {
 
 // Page tokens: "p<position>" in the index scanned.
 constexpr char kPageTokenPrefix = 'p';
+
+// Whether the child has an open task once `decision` is applied to `before`.
+bool HasOpenTasksAfter(const CaseContext& before, const Decision& decision) {
+  std::map<std::string, bool> open;
+  for (const auto& task : before.open_tasks)
+    open[task.task_id()] = true;
+  for (const auto& task : decision.upserts)
+    open[task.task_id()] = IsOpen(task);
+  return std::any_of(open.begin(), open.end(), [](const auto& entry) { return entry.second; });
+}
 
 }  // namespace
 
@@ -251,8 +262,11 @@ absl::StatusOr<redis::ChangeSet> TaskStore::ToChange(const std::string& authorit
                        "case_type", child.case_type, "risk", child.risk, "closed",
                        child.closed ? "1" : "0", "seen", "1"});
     if (!child.worker_id.empty()) {
+      // A closed child stays in its worker's set while it has open tasks (the closure's own
+      // D14.13 task, say), so a supervisor that becomes known later still gets them.
       const std::string children = WorkerKey(authority, child.worker_id) + ":children";
-      change.Write(children, {child.closed ? "SREM" : "SADD", children, child.child_id});
+      const bool keep = !child.closed || HasOpenTasksAfter(before, decision);
+      change.Write(children, {keep ? "SADD" : "SREM", children, child.child_id});
     }
     if (!decision.previous_worker_id.empty() && decision.previous_worker_id != child.worker_id) {
       const std::string children = WorkerKey(authority, decision.previous_worker_id) + ":children";

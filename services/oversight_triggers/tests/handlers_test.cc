@@ -295,6 +295,36 @@ TEST_F(HandlersTest, AWorkforceEventInABatchAppliesBetweenTheEventsAroundIt) {
                                                      "oversight.triggers.v1.TaskOpened"}));
 }
 
+// Found by the fault suite: a child's whole story (allocation to closure) may be handled before
+// the worker's joining, which comes on another topic. The closure's own task (D14.13) is still
+// open, so the worker's supervisor, once known, gets it; the tasks the closure cancelled keep
+// no owner (cancelled tasks are not reassigned).
+TEST_F(HandlersTest, AClosedChildsOpenTaskIsAssignedWhenTheWorkersSupervisorBecomesKnown) {
+  ASSERT_EQ(
+      Handle(Allocated("lcs-60", "child-8", "worker-4", "2026-05-11T09:00:00Z"), "child-8").kind,
+      HandlerOutcome::Kind::kProcessed);
+  ASSERT_EQ(Handle(CaseEvent<cases::v1::CaseClosed>("lcs-61", "child-8", "2026-05-11T11:00:00Z"),
+                   "child-8")
+                .kind,
+            HandlerOutcome::Kind::kProcessed);
+  auto joined = Joined("worker-4", "manager-4");
+  joined.mutable_meta()->set_event_id("hr-w4");
+  ASSERT_EQ(Handle(joined, "worker-4").kind, HandlerOutcome::Kind::kProcessed);
+
+  std::map<std::string, v1::OversightTask> by_rule;
+  for (const auto& task : TasksOf("child-8"))
+    by_rule[task.rule_id()] = task;
+  ASSERT_EQ(by_rule.size(), 2u);
+  EXPECT_EQ(by_rule["D14.13"].status(), v1::TASK_STATUS_REQUESTED);
+  EXPECT_EQ(by_rule["D14.13"].owner_id(), "manager-4");
+  EXPECT_EQ(by_rule["D8"].status(), v1::TASK_STATUS_CANCELLED);
+  EXPECT_EQ(by_rule["D8"].owner_id(), "");
+  EXPECT_EQ(OutboxTypes(),
+            (std::vector<std::string>{
+                "oversight.triggers.v1.TaskOpened", "oversight.triggers.v1.TaskOpened",
+                "oversight.triggers.v1.TaskCancelled", "oversight.triggers.v1.TaskReassigned"}));
+}
+
 TEST_F(HandlersTest, AChangeDecidedOnAStaleVersionIsAbortedAndWritesNothing) {
   ASSERT_EQ(
       Handle(Allocated("lcs-50", "child-7", "worker-1", "2026-05-11T09:00:00Z"), "child-7").kind,
