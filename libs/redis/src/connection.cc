@@ -19,6 +19,18 @@ timeval AsTimeval(absl::Duration d) {
   return absl::ToTimeval(d);
 }
 
+// A server restarted on its AOF or RDB answers every command with LOADING until the data is
+// back: nothing ran, so the whole pipeline is UNAVAILABLE (retry later), not error replies a
+// caller could take for data.
+absl::StatusOr<std::vector<Reply>> RefusedWhileLoading(std::vector<Reply> replies) {
+  for (const Reply& reply : replies) {
+    if (reply.is_error() && reply.str().rfind("LOADING", 0) == 0) {
+      return absl::UnavailableError(absl::StrCat("redis: ", reply.str(), " (not run)"));
+    }
+  }
+  return replies;
+}
+
 Reply Convert(const redisReply* r) {
   switch (r->type) {
     case REDIS_REPLY_STRING:
@@ -199,8 +211,9 @@ absl::StatusOr<std::vector<Reply>> Connection::Execute(const Pipeline& pipeline,
   absl::Status connected = EnsureConnected();
   if (!connected.ok()) return connected;
   absl::StatusOr<std::vector<Reply>> replies = SendOnce(pipeline.commands());
-  if (replies.ok() || replies.status().code() != absl::StatusCode::kUnavailable) {
-    return replies;  // success, or a timeout (link dropped; the next command reconnects)
+  if (replies.ok()) return RefusedWhileLoading(*std::move(replies));
+  if (replies.status().code() != absl::StatusCode::kUnavailable) {
+    return replies;  // a timeout (link dropped; the next command reconnects)
   }
   // The link broke with the commands in flight: reconnect once now.
   absl::Status reconnected = ConnectNow();
@@ -212,7 +225,11 @@ absl::StatusOr<std::vector<Reply>> Connection::Execute(const Pipeline& pipeline,
   }
   const bool read_only = std::all_of(pipeline.commands().begin(), pipeline.commands().end(),
                                      [](const auto& args) { return IsReadOnly(args); });
-  if (idempotency == Idempotency::kIdempotent || read_only) return SendOnce(pipeline.commands());
+  if (idempotency == Idempotency::kIdempotent || read_only) {
+    replies = SendOnce(pipeline.commands());
+    if (replies.ok()) return RefusedWhileLoading(*std::move(replies));
+    return replies;
+  }
   return absl::UnavailableError(absl::StrCat(
       replies.status().message(),
       "; reconnected, but the command may or may not have been applied (not retried)"));

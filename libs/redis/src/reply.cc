@@ -59,6 +59,11 @@ absl::Status Reply::ToStatus() const {
     const std::string prefix = std::string(name) + " ";
     if (str_.rfind(prefix, 0) == 0) return absl::Status(code, str_.substr(prefix.size()));
   }
+  // Redis's own errors that pass: a server still loading its AOF or RDB after a restart, a
+  // script running too long, a replica without its master. Worth a retry, not a dead letter.
+  for (const char* transient : {"LOADING ", "BUSY ", "TRYAGAIN ", "MASTERDOWN "}) {
+    if (str_.rfind(transient, 0) == 0) return absl::UnavailableError(absl::StrCat("redis: ", str_));
+  }
   return absl::InternalError(absl::StrCat("redis: ", str_));
 }
 

@@ -29,5 +29,21 @@ TEST(ReplyTest, ErrorRepliesMapToStatusCodes) {
   EXPECT_EQ(other.message(), "redis: ERR unknown command");
 }
 
+// Found by the fault suite: a redis-server restarted on its AOF answers LOADING for a while;
+// a consumer that dead-lettered the record on it lost the event.
+TEST(ReplyTest, ErrorsThatPassAreUnavailable) {
+  absl::Status loading = Reply::Error("LOADING Redis is loading the dataset in memory").ToStatus();
+  EXPECT_EQ(loading.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(loading.message(), "redis: LOADING Redis is loading the dataset in memory");
+  EXPECT_EQ(Reply::Error("BUSY Redis is busy running a script.").ToStatus().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      Reply::Error("TRYAGAIN Multiple keys request during rehashing of slot").ToStatus().code(),
+      absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Reply::Error("MASTERDOWN Link with MASTER is down").ToStatus().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Reply::Error("LOADINGX").ToStatus().code(), absl::StatusCode::kInternal);
+}
+
 }  // namespace
 }  // namespace oversight::redis

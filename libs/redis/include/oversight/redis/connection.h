@@ -73,7 +73,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Sends one command and returns the server's reply (which may be an error reply).
+  // Sends one command and returns the server's reply (which may be an error reply). A server
+  // still loading its data after a restart (LOADING) ran nothing: UNAVAILABLE, as for Execute.
   absl::StatusOr<Reply> Command(const std::vector<std::string>& args,
                                 Idempotency idempotency = Idempotency::kNotIdempotent);
 
