@@ -17,7 +17,9 @@
 # Environment: OVERSIGHT_BUILD_DIR (default build, or build-asan with --sanitize),
 # OVERSIGHT_FUZZ_BUILD_DIR (default build-fuzz), OVERSIGHT_FUZZ_SECONDS,
 # OVERSIGHT_FUZZ_LONG_SECONDS, OVERSIGHT_CACHE_DIR (default ~/.cache/oversight: Apache Kafka jars,
-# Helm binary).
+# Helm binary). The fault suite (tests/faults, ctest label "faults") runs its short run by default;
+# OVERSIGHT_FAULT_SUITE_LONG=1 makes it the long run, OVERSIGHT_FAULT_SUITE_SEED=<n> changes the
+# seed and OVERSIGHT_FAULT_SUITE_REPORT=<file> appends its tables to a file (docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
