@@ -23,15 +23,9 @@ SchedulingProbe::SchedulingProbe(prometheus::Registry& registry,
                      .Name("oversight_due_items")
                      .Help("Live due items per authority, kind and the stage they last reached "
                            "(the same on every replica)")
-                     .Register(registry)),
-      fired_up_to_(prometheus::BuildGauge()
-                       .Name("oversight_timers_fired_up_to_seconds")
-                       .Help("Service-clock time (Unix seconds) of this replica's last timer pass "
-                             "that fired every timer due by then")
-                       .Register(registry)) {
+                     .Register(registry)) {
   for (const std::string& a : authorities) {
     pending_.Add({{"authority", a}});
-    fired_up_to_.Add({{"authority", a}});
     delay_.Add({{"authority", a}}, DelayBuckets());
     for (v1::Stage stage :
          {v1::STAGE_DUE_SOON, v1::STAGE_DUE, v1::STAGE_OVERDUE, v1::STAGE_ESCALATED}) {
@@ -73,14 +67,6 @@ void SchedulingProbe::DueItems(const std::string& authority, const DueCounts& co
     due_items_.Add({{"authority", authority}, {"kind", key.first}, {"stage", key.second}})
         .Set(static_cast<double>(n));
   }
-}
-
-}  // namespace oversight::scheduling
-
-namespace oversight::scheduling {
-
-void SchedulingProbe::CaughtUp(const std::string& authority, absl::Time now) {
-  fired_up_to_.Add({{"authority", authority}}).Set(absl::ToDoubleSeconds(now - absl::UnixEpoch()));
 }
 
 }  // namespace oversight::scheduling

@@ -5,11 +5,6 @@
 //                                                       on the service's clock (see FiredStage)
 //   oversight_due_items{authority,kind,stage}           gauge: live items by kind and the stage
 //                                                       they last reached ("paused": undated)
-//   oversight_timers_fired_up_to_seconds{authority}     gauge: the service-clock time (Unix
-//                                                       seconds) of this replica's last timer
-//                                                       pass that fired everything due by then:
-//                                                       a test or operator moving the clock
-//                                                       knows the timers have caught up with it
 // The gauges are authority-wide figures read from Redis, the same on every replica (aggregate
 // them with max by authority, not sum). Every series of the served authorities exists from the
 // start at zero, so dashboards and alerts see idle services and the first increment.
@@ -36,8 +31,6 @@ class SchedulingProbe {
   void Fired(const std::string& authority, const std::vector<FiredStage>& stages);
   void Pending(const std::string& authority, int64_t timers);
   void DueItems(const std::string& authority, const DueCounts& counts);
-  // A timer pass at `now` fired every timer due by then.
-  void CaughtUp(const std::string& authority, absl::Time now);
 
   // The fire-delay buckets, in seconds (the OversightTimersFiringLate alert looks at 60 s).
   static std::vector<double> DelayBuckets();
@@ -47,7 +40,6 @@ class SchedulingProbe {
   prometheus::Family<prometheus::Counter>& fired_;
   prometheus::Family<prometheus::Histogram>& delay_;
   prometheus::Family<prometheus::Gauge>& due_items_;
-  prometheus::Family<prometheus::Gauge>& fired_up_to_;
 };
 
 }  // namespace oversight::scheduling

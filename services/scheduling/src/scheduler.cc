@@ -90,7 +90,6 @@ absl::StatusOr<int> Scheduler::FireDue() {
     if (!n.ok()) return n.status();
     fired += *n;
     if (probe_ == nullptr) continue;
-    probe_->CaughtUp(id, now);
     auto pending = store_.PendingTimers(id);
     if (!pending.ok()) return pending.status();
     probe_->Pending(id, *pending);
