@@ -177,6 +177,11 @@ class Bench {
       std::ifstream pid_file(std::filesystem::path(file).parent_path() / "kafka.pid");
       pid_file >> broker_pid_;
     }
+    std::vector<std::string> pids;
+    for (const auto& [command, stats] : SampleAll()) {
+      pids.push_back(absl::StrCat(ProcessLabel(command), "=", stats.pid));
+    }
+    out_ << "processes: " << absl::StrJoin(pids, " ") << std::endl;  // for perf -p
     return progress_->Baseline();
   }
 
@@ -307,9 +312,18 @@ class Bench {
     return std::max(tasks_done, *settled);
   }
 
-  // What a phase cost: CPU per event of each process, Redis commands per event.
+  // Read events Redis has processed (INFO stats total_reads_processed): each is one request
+  // arriving from a client, a single command or a whole pipeline, so a close count of round
+  // trips (the benchmark's own reads, a few per second, included).
+  double RedisReads() {
+    auto reads = InfoField(*redis_, "stats", "total_reads_processed");
+    return reads.ok() ? *reads : -1;
+  }
+
+  // What a phase cost: CPU per event of each process, Redis commands and round trips per event.
   void Costs(json& phase, const std::map<std::string, ProcessStats>& cpu_before,
-             const std::map<std::string, CommandStat>& commands_before, int64_t events) {
+             const std::map<std::string, CommandStat>& commands_before, double reads_before,
+             int64_t events) {
     const auto cpu = CpuBetween(cpu_before, SampleAll());
     double total = 0;
     json per_process = json::object();
@@ -336,6 +350,13 @@ class Bench {
     phase["redis_commands"] = commands;
     out_ << "  Redis commands per event (calls; script commands also under their names): "
          << absl::StrJoin(listed, ", ") << std::endl;
+    const double reads_after = RedisReads();
+    if (reads_before >= 0 && reads_after >= 0) {
+      const double per_event = (reads_after - reads_before) / events;
+      phase["redis_round_trips_per_event"] = per_event;
+      out_ << absl::StrFormat(
+          "  Redis round trips per event (INFO stats total_reads_processed): %.2f\n", per_event);
+    }
   }
 
   absl::Status Throughput() {
@@ -343,6 +364,7 @@ class Bench {
     const int64_t first = next_k_;
     auto commands_before = CommandStats(*redis_);
     if (!commands_before.ok()) return commands_before.status();
+    const double reads_before = RedisReads();
     const auto cpu_before = SampleAll();
     const std::string load_before = LoadAverage();
     const absl::Time start = absl::Now();
@@ -380,7 +402,7 @@ class Bench {
         "throughput: %d case events in %.2f s: %.0f events per second (first publish -> every "
         "service settled, every outbox empty); %d TaskOpened; load average %s -> %s\n",
         n, seconds, n / seconds, meter_->tasks(), load_before, LoadAverage());
-    Costs(phase, cpu_before, *commands_before, n);
+    Costs(phase, cpu_before, *commands_before, reads_before, n);
     results_["throughput"] = phase;
     return progress_->Baseline();
   }
@@ -433,6 +455,7 @@ class Bench {
     }
     auto commands_before = CommandStats(*redis_);
     if (!commands_before.ok()) return commands_before.status();
+    const double reads_before = RedisReads();
     const auto cpu_before = SampleAll();
     const std::string load_before = LoadAverage();
     const absl::Time start = absl::Now();
@@ -521,7 +544,7 @@ class Bench {
       phase["windows"] = LoadWindows(task, schedule, samples, publish_seconds);
       phase["memory_samples"] = samples;
     }
-    Costs(phase, cpu_before, *commands_before, n);
+    Costs(phase, cpu_before, *commands_before, reads_before, n);
     results_[name] = phase;
     return progress_->Baseline();
   }
@@ -624,6 +647,12 @@ class Bench {
                               c.mean_bytes, c.total_bytes / 1e6);
     }
     results_["memory_by_key_shape"] = out;
+    // The timers pending at the end, for the bytes per pending timer beside the table.
+    auto timers =
+        redis_->Command({"ZCARD", absl::StrCat("ovs:{", options_.shape.authority, "}:sch:timers")});
+    if (!timers.ok()) return timers.status();
+    results_["pending_timers_at_end"] = timers->integer();
+    out_ << "pending timers at the end: " << timers->integer() << "\n";
     results_["load_average_at_end"] = LoadAverage();
     return absl::OkStatus();
   }
