@@ -120,16 +120,27 @@ std::string LineChart(std::string_view title, const std::vector<std::string>& la
   const double step = labels.size() > 1 ? plot_w / static_cast<double>(labels.size() - 1) : 0;
   std::string svg = Open(height, title) + YAxis(height, y_max, percent);
   for (size_t s = 0; s < series.size(); ++s) {
-    std::string points;
+    // A NaN value is a gap (nothing to show that month): the line breaks there.
+    std::vector<std::string> runs(1);
     for (size_t i = 0; i < series[s].values.size() && i < labels.size(); ++i) {
+      if (std::isnan(series[s].values[i])) {
+        if (!runs.back().empty()) runs.emplace_back();
+        continue;
+      }
       const double v = std::clamp(series[s].values[i], 0.0, y_max);
-      absl::StrAppendFormat(&points, "%.1f,%.1f ", kLeft + step * static_cast<double>(i),
-                            kTop + plot_h - plot_h * v / y_max);
+      const double x = kLeft + step * static_cast<double>(i);
+      const double y = kTop + plot_h - plot_h * v / y_max;
+      absl::StrAppendFormat(&runs.back(), "%.1f,%.1f ", x, y);
+      absl::StrAppendFormat(&svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>", x, y,
+                            SeriesColour(s));
     }
-    absl::StrAppendFormat(&svg,
-                          "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\">"
-                          "<title>%s</title></polyline>",
-                          SeriesColour(s), points, Escape(series[s].name));
+    for (const std::string& points : runs) {
+      if (points.empty()) continue;
+      absl::StrAppendFormat(&svg,
+                            "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+                            "points=\"%s\"><title>%s</title></polyline>",
+                            SeriesColour(s), points, Escape(series[s].name));
+    }
   }
   return svg + XLabels(labels, height, step, 0) + Legend(series, kTop) + "</svg>";
 }

@@ -14,6 +14,7 @@ struct Series {
 };
 
 // A line chart: x = `labels`, y from 0 to `y_max` (`percent`: values are shares, shown as %).
+// A NaN value is a gap in its line (nothing to show for that label).
 std::string LineChart(std::string_view title, const std::vector<std::string>& labels,
                       const std::vector<Series>& series, double y_max, bool percent);
 
