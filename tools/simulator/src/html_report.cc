@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "oversight/html/escape.h"
 #include "svg_chart.h"
 
 namespace oversight::simulator {
@@ -21,8 +22,8 @@ std::string MonthLabel(absl::CivilMonth month) {
 std::string Card(std::string_view label, std::string_view value, std::string_view note = "") {
   return absl::StrFormat(
       "<div class=\"card\"><div class=\"value\">%s</div><div class=\"label\">%s</div>%s</div>",
-      Escape(value), Escape(label),
-      note.empty() ? "" : absl::StrCat("<div class=\"note\">", Escape(note), "</div>"));
+      html::Escape(value), html::Escape(label),
+      note.empty() ? "" : absl::StrCat("<div class=\"note\">", html::Escape(note), "</div>"));
 }
 
 std::string Percent(double share) {
@@ -92,8 +93,8 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
 <p class="sub">%s to %s, replayed from the authority's statutory returns with a simulated workforce (seed %d).</p>
 <div class="cards">
 )",
-                      Escape(report.authority), absl::FormatCivilTime(report.first_day),
-                      absl::FormatCivilTime(report.end_day - 1), Escape(report.authority),
+                      html::Escape(report.authority), absl::FormatCivilTime(report.first_day),
+                      absl::FormatCivilTime(report.end_day - 1), html::Escape(report.authority),
                       absl::FormatCivilTime(report.first_day),
                       absl::FormatCivilTime(report.end_day - 1), report.seed);
   html +=
@@ -172,10 +173,10 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
       LineChart("Held on time (share of those due that month)", month_labels, on_time, 1.0, true);
   html += "\n<table><tr><th class=\"name\">team</th>";
   for (const std::string& label : month_labels)
-    html += absl::StrCat("<th>", Escape(label), "</th>");
+    html += absl::StrCat("<th>", html::Escape(label), "</th>");
   html += "<th>year</th></tr>\n";
   for (const Team& team : report.teams) {
-    html += absl::StrCat("<tr><td class=\"name\">", Escape(team.name), "</td>");
+    html += absl::StrCat("<tr><td class=\"name\">", html::Escape(team.name), "</td>");
     for (absl::CivilMonth m : months) {
       const auto f = figures_of(team.id, m);
       html += HeatCell(OnTimeRate(f), f.sessions_due() + f.case_discussions_due());
@@ -239,8 +240,9 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
     absl::StrAppendFormat(&html,
                           "<tr><td class=\"name\">%s</td><td class=\"name\">%s</td><td>%d</td>"
                           "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>\n",
-                          Escape(t.rule_id), Escape(t.trigger_id), t.opened, t.completed_on_time,
-                          t.completed_late, t.open, t.open_overdue, t.cancelled);
+                          html::Escape(t.rule_id), html::Escape(t.trigger_id), t.opened,
+                          t.completed_on_time, t.completed_late, t.open, t.open_overdue,
+                          t.cancelled);
   }
   html += "</table>\n";
 
@@ -249,13 +251,13 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
       "<h2>Reminders and escalations</h2>\n<table><tr><th "
       "class=\"name\">stage</th><th>notifications</th></tr>\n";
   for (const auto& [stage, n] : report.notifications_by_stage) {
-    absl::StrAppendFormat(&html, "<tr><td class=\"name\">%s</td><td>%d</td></tr>\n", Escape(stage),
-                          n);
+    absl::StrAppendFormat(&html, "<tr><td class=\"name\">%s</td><td>%d</td></tr>\n",
+                          html::Escape(stage), n);
   }
   html += "</table>\n<p class=\"small\">Deliveries by channel and outcome: ";
   bool first = true;
   for (const auto& [delivery, n] : report.deliveries) {
-    absl::StrAppendFormat(&html, "%s%s %.0f", first ? "" : "; ", Escape(delivery), n);
+    absl::StrAppendFormat(&html, "%s%s %.0f", first ? "" : "; ", html::Escape(delivery), n);
     first = false;
   }
   html += ".</p>\n";
@@ -269,7 +271,7 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
     const size_t shown = std::min<size_t>(report.emails.size(), 200);
     for (size_t i = 0; i < shown; ++i) {
       absl::StrAppendFormat(&html, "<li><a href=\"emails/%s\">%s</a></li>\n",
-                            Escape(report.emails[i]), Escape(report.emails[i]));
+                            html::Escape(report.emails[i]), html::Escape(report.emails[i]));
     }
     if (shown < report.emails.size()) {
       absl::StrAppendFormat(&html, "<li>... and %d more in emails/</li>\n",
@@ -281,22 +283,23 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
   html += "<h2>How this year was made</h2>\n<ul class=\"small\">\n";
   for (const auto& [source, years] : report.years_shifted) {
     absl::StrAppendFormat(&html, "<li>%s: dates moved by %d years onto this reporting year.</li>\n",
-                          Escape(source), years);
+                          html::Escape(source), years);
   }
   absl::StrAppendFormat(&html,
                         "<li>%d return events before the year set each child's case on day one; %d "
                         "happened during it.</li>\n",
                         report.return_events_before_year, report.return_events_in_year);
   for (const auto& [issue, n] : report.import_issues) {
-    absl::StrAppendFormat(&html, "<li>import: %d rows reported as %s</li>\n", n, Escape(issue));
+    absl::StrAppendFormat(&html, "<li>import: %d rows reported as %s</li>\n", n,
+                          html::Escape(issue));
   }
   for (const auto& [kind, n] : report.replay.items_not_acted_on) {
     absl::StrAppendFormat(&html, "<li>the simulated staff do not act on %s items (%d seen)</li>\n",
-                          Escape(kind), n);
+                          html::Escape(kind), n);
   }
   for (const auto& [call, n] : report.replay.call_failures) {
-    absl::StrAppendFormat(&html, "<li>refused by the services: %s &times; %d</li>\n", Escape(call),
-                          n);
+    absl::StrAppendFormat(&html, "<li>refused by the services: %s &times; %d</li>\n",
+                          html::Escape(call), n);
   }
   html += "</ul>\n</body></html>\n";
   return html;

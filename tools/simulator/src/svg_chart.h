@@ -29,7 +29,4 @@ std::string HorizontalStackedBars(std::string_view title, const std::vector<std:
 // The colour of series `index` (a fixed palette, distinguishable in print).
 std::string_view SeriesColour(size_t index);
 
-// `text` with &, <, >, " and ' escaped for HTML and SVG.
-std::string Escape(std::string_view text);
-
 }  // namespace oversight::simulator
