@@ -151,7 +151,8 @@ def load_rows(load_result):
         f"Load: {num(phase['events'])} case events offered at {num(phase['offered_rate'])}/s (achieved {num(phase['achieved_rate'])}/s) over {num(phase['seconds'])} s, "
         f"every task completed 2 s after it opened ({num(phase['completions'])} completions), {num(get(load_result, 'shape', 'open_cases'))} open cases; "
         f"load average {phase['load_average_before']} -> {phase['load_average_after']}; "
-        f"overall event -> TaskOpened p50 / p99 / max ms: {lat(phase, 'task_latency')}.",
+        f"overall event -> TaskOpened p50 / p99 / max ms: {lat(phase, 'task_latency')}; event -> schedule item stored: {lat(phase, 'schedule_latency')}; "
+        f"tasks opened {num(phase['tasks_opened'])}, missing {num(phase['missing_tasks'])}, repeated {num(phase['repeated_tasks'])}.",
         "",
         "| window (s) | tasks | p50 ms | p99 ms | max ms | schedule p99 ms | " + " | ".join(f"{l} RSS MB" for l in labels) + " | Redis used_memory MB |",
         "|---|---|---|---|---|---|" + "---|" * (len(labels) + 1),
@@ -190,10 +191,16 @@ def main():
             cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
     except (OSError, StopIteration):
         pass
+    # The command that produced each result (benchmark.sh writes <result>.command beside it).
+    commands = {}
+    for path in sorted(glob.glob(os.path.join(args.results, "*.command"))):
+        with open(path) as f:
+            commands.setdefault(f.read().strip(), []).append(os.path.basename(path)[: -len(".command")])
+    produced = "; ".join(f"`{c}` ({', '.join(names)})" for c, names in commands.items()) or f"`{args.command}`"
     lines = [BEGIN, "",
              f"Machine: **{args.cores} cores** ({cpu}), shared with other work: the load average "
-             "of each phase is beside its figures. Command: `" + args.command + "` (results in "
-             f"`{os.path.relpath(args.results)}`; each row says when it ran).", ""]
+             f"of each phase is beside its figures. Produced by {produced}; results in "
+             f"`{os.path.relpath(args.results)}`, each row says when it ran.", ""]
     lines += ["### The parts, with their own tools", ""] + ceiling_rows(kafka, redis) + [""]
     if systems:
         lines += ["### The system end to end (all four services, Redis AOF everysec, embedded broker)", ""]
