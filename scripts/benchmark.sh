@@ -17,7 +17,8 @@
 #   load      oversight-bench holding --load-rate (default 2000/s) for --load-seconds (default
 #             600) with every task completed: latency and memory per --window (default 60 s);
 #             the table goes to docs/reliability.md by hand (section "Load")
-#   report    (always) the table from every result in --out, printed and written to --doc
+#   report    (always, alone with --phases report) the table from every result in --out (each
+#             result's command beside it in <result>.command), printed and written to --doc
 #
 # Other flags: --events N (throughput-phase events, default 20000), --out DIR (results,
 # default build/bench-results), --doc PATH (default docs/benchmarks.md; "-": print only),
@@ -229,6 +230,7 @@ run_bench() { # name, oversight-bench flags...
   echo "oversight-bench $* (output: ${OUT}/${name}.txt)"
   "${BENCH}" "$@" --json "${OUT}/${name}.json" 2> "${OUT}/${name}.log" | tee "${OUT}/${name}.txt"
   [[ "${PIPESTATUS[0]}" -eq 0 ]] || die "oversight-bench failed: $(tail -n 3 "${OUT}/${name}.log")"
+  echo "${COMMAND_LINE}" > "${OUT}/${name}.command"
 }
 
 [[ -x "${BENCH}" ]] || die "${BENCH} is missing: configure with -DOVERSIGHT_BUILD_BENCHMARKS=ON and build oversight-bench"
@@ -236,6 +238,8 @@ echo "# Oversight benchmark: $(nproc) cores, load average $(loadavg), phases ${P
 if has_phase ceilings; then
   kafka_ceiling
   redis_ceiling
+  echo "${COMMAND_LINE}" > "${OUT}/kafka.command"
+  echo "${COMMAND_LINE}" > "${OUT}/redis.command"
 fi
 if has_phase system; then
   run_bench "system-${CASES}" --open-cases "${CASES}" --throughput-events "${EVENTS}" \

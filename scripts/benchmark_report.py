@@ -78,7 +78,7 @@ def system_rows(systems, kafka, redis):
         rows.append(f"| {label} | " + " | ".join(values) + f" | {goal} |")
 
     s = [systems[c] for c in cases]
-    row("when (UTC), load average at start", [f"{get(x, 'when') or '-'}, {get(x, 'machine', 'load_average_at_start')}" for x in s])
+    row("finished (UTC), load average at start", [f"{get(x, 'when') or '-'}, {get(x, 'machine', 'load_average_at_start')}" for x in s])
     row("open cases: loaded per second", [num(get(x, "open_cases", "cases_per_second")) for x in s])
     row("Redis used_memory per open case (bytes)", [num(get(x, "open_cases", "bytes_per_open_case")) for x in s])
     row("pending timers after loading / at the end", [f"{num(get(x, 'open_cases', 'pending_timers'))} / {num(get(x, 'pending_timers_at_end'))}" for x in s])
