@@ -407,29 +407,13 @@ class Run {
     std::map<std::string, std::string> groups;
     for (const char* service : kServices)
       groups[service] = system_->ServiceEnv(service).at("OVERSIGHT_KAFKA_GROUP_ID");
+    simulator::SettleWatch watch(*clients_, **watermarks, groups);
     // Quiet topics and empty outboxes do not mean the timers have fired yet: first, a timer
     // pass of scheduling at the end time has fired everything due by then.
-    absl::Status timers = absl::DeadlineExceededError("scheduling's timers did not catch up");
-    const double end_seconds = absl::ToDoubleSeconds(clock_.Now() - absl::UnixEpoch());
-    testing::WaitUntil(
-        [&] {
-          auto samples = clients_->Metrics(e2e::kScheduling);
-          if (!samples.ok()) return false;
-          const double fired_up_to = scrape::Sum(*samples, "oversight_timers_fired_up_to_seconds",
-                                                 {{"authority", kAuthority}});
-          // (within a second: the figure goes through the text format)
-          if (fired_up_to + 1 < end_seconds) {
-            timers = absl::DeadlineExceededError(absl::StrCat("scheduling's timers fired up to ",
-                                                              fired_up_to, " s, not the end time ",
-                                                              end_seconds, " s"));
-            return false;
-          }
-          timers = absl::OkStatus();
-          return true;
-        },
-        options_.settle_timeout, absl::Milliseconds(100));
-    if (!timers.ok()) return timers;
-    simulator::SettleWatch watch(*clients_, **watermarks, groups);
+    if (auto s = watch.WaitForTimers(clock_.Now(), options_.settle_timeout, absl::Milliseconds(50));
+        !s.ok()) {
+      return s;
+    }
     // Three quiet polls 200 ms apart: the timer pass (every 20 ms) has certainly run at the
     // end time by then.
     if (auto s = watch.WaitUntilSettled(options_.settle_timeout, absl::Milliseconds(200), 3);
