@@ -181,10 +181,6 @@ OutcomeRow CompareItems(const ExpectedOutcome& expected, const ObservedOutcome& 
     index.item_by_key.emplace(key, &item);
   }
   row.expected = static_cast<int64_t>(expected.items.size());
-  // The stage each item has reached: its latest stage's reminder, scheduled if none is due.
-  std::map<std::string, sch::Stage> stage_of;
-  for (const auto& reminder : expected.reminders)
-    stage_of[reminder.item_key] = StageOf(reminder.stage);
   for (const auto& [key, want] : expected.items) {
     auto it = found.find(key);
     if (it == found.end()) {
@@ -210,8 +206,7 @@ OutcomeRow CompareItems(const ExpectedOutcome& expected, const ObservedOutcome& 
     if (got.worker_id() != want.worker_id) {
       differs += absl::StrCat(" worker \"", got.worker_id(), "\" not \"", want.worker_id, "\"");
     }
-    const auto stage = stage_of.find(key);
-    const sch::Stage want_stage = stage == stage_of.end() ? sch::STAGE_SCHEDULED : stage->second;
+    const sch::Stage want_stage = want.stage.empty() ? sch::STAGE_SCHEDULED : StageOf(want.stage);
     if (got.stage() != want_stage) {
       differs += absl::StrCat(" stage ", sch::Stage_Name(got.stage()), " not ",
                               sch::Stage_Name(want_stage));

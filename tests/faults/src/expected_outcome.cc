@@ -181,8 +181,9 @@ ExpectedOutcome Expect(const std::vector<PublishedEvent>& events, absl::Time at)
     }
   }
 
-  for (const auto& [key, item] : out.items) {
+  for (auto& [key, item] : out.items) {
     const std::string stage = LatestStage(LondonDay(item.due_at), at);
+    item.stage = stage;
     if (stage.empty()) continue;
     std::vector<std::string> recipients;
     if (stage.starts_with("escalated")) {

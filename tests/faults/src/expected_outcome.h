@@ -58,6 +58,7 @@ struct ExpectedItem {
   std::string supervisor_id;
   std::string line_manager_id;  // the supervisor's supervisor ("" if unknown)
   absl::Time due_at;
+  std::string stage;  // the latest stage reached at the end (LatestStage), "" if scheduled
 };
 
 // A notification that must exist exactly once.
