@@ -13,6 +13,7 @@ TEST(FaultSuiteTest, EmbeddedBrokerServicesKilledBrokerFaultsRedisAndSmtpStopped
   options.name = absl::StrCat("Embedded broker (3 brokers), ", long_run ? "long run" : "short run");
   options.broker = kafka::testing::BrokerKind::kEmbedded;
   options.embedded_brokers = 3;
+  options.partitions = long_run ? 12 : 3;  // the mock cluster's 5 MB per partition (fault_run.h)
   options.seed = SeedFromEnvironment(20250602);
   ApplyLength(options, long_run);
   std::vector<Fault> faults;

@@ -33,7 +33,6 @@ constexpr const char* kServices[] = {e2e::kScheduling, e2e::kRecording, e2e::kTr
 constexpr const char* kTopicNames[] = {"case_events", "workforce_events", "supervision_events",
                                        "tasks",       "schedule_events",  "notifications",
                                        "audit",       "dead_letters",     "records"};
-constexpr int kPartitions = 3;
 
 // The simulated time every part of the run agrees on: the publisher stamps events with it and
 // the main thread sets the services' clocks to it.
@@ -183,7 +182,7 @@ class Run {
     e2e::SystemOptions system;
     system.broker = options_.broker;
     system.embedded.brokers = options_.embedded_brokers;
-    system.embedded.partitions = kPartitions;
+    system.embedded.partitions = options_.partitions;
     if (options_.broker == kafka::testing::BrokerKind::kReal) {
       auto kafka = kafka::testing::PrivateBroker::Start();
       if (!kafka.ok()) return kafka.status();
@@ -321,7 +320,7 @@ class Run {
   absl::Status MoveLeaders(const std::function<int(int topic, int partition)>& leader) {
     int t = 0;
     for (const char* name : kTopicNames) {
-      for (int p = 0; p < kPartitions; ++p) {
+      for (int p = 0; p < options_.partitions; ++p) {
         if (auto s =
                 Broker(absl::StrCat("leader ", system_->Topic(name), " ", p, " ", leader(t, p)));
             !s.ok()) {

@@ -23,6 +23,10 @@ struct FaultRunOptions {
   std::string name;  // for the report, e.g. "embedded broker"
   kafka::testing::BrokerKind broker = kafka::testing::BrokerKind::kEmbedded;
   int embedded_brokers = 3;
+  // Partitions per topic on the embedded broker. librdkafka's mock cluster keeps at most 5 MB
+  // per partition and drops the oldest records beyond that, so a long run, whose notifications
+  // topic holds far more, needs more partitions for everything to stay readable.
+  int partitions = 3;
   uint64_t seed = 1;
   WorkloadOptions workload;
   absl::Duration stream = absl::Seconds(30);  // real time the publisher runs
