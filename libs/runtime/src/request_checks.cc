@@ -49,8 +49,8 @@ class Checker {
       if (field->is_repeated()) {
         const int size = r->FieldSize(message, field);
         if (static_cast<size_t>(size) > limits_.max_repeated) {
-          return Invalid(path, absl::StrCat("at most ", limits_.max_repeated,
-                                            " elements (got ", size, ")"));
+          return Invalid(
+              path, absl::StrCat("at most ", limits_.max_repeated, " elements (got ", size, ")"));
         }
         for (int i = 0; i < size; ++i) {
           if (auto s = CheckElement(message, field, i, absl::StrCat(path, "[", i, "]")); !s.ok()) {
@@ -78,17 +78,17 @@ class Checker {
                      : r->GetStringReference(message, field, &scratch);
         const size_t limit = IsIdField(field) ? limits_.max_id_length : limits_.max_text_length;
         if (value.size() > limit) {
-          return Invalid(path, absl::StrCat("at most ", limit, " characters (got ", value.size(),
-                                            ")"));
+          return Invalid(path,
+                         absl::StrCat("at most ", limit, " characters (got ", value.size(), ")"));
         }
         return absl::OkStatus();
       }
       case FieldDescriptor::CPPTYPE_ENUM: {
-        const int number =
-            repeated ? r->GetRepeatedEnumValue(message, field, index) : r->GetEnumValue(message, field);
+        const int number = repeated ? r->GetRepeatedEnumValue(message, field, index)
+                                    : r->GetEnumValue(message, field);
         if (field->enum_type()->FindValueByNumber(number) == nullptr) {
-          return Invalid(path, absl::StrCat(number, " is not a ", field->enum_type()->full_name(),
-                                            " value"));
+          return Invalid(
+              path, absl::StrCat(number, " is not a ", field->enum_type()->full_name(), " value"));
         }
         return absl::OkStatus();
       }
@@ -102,9 +102,9 @@ class Checker {
         return absl::OkStatus();
       }
       case FieldDescriptor::CPPTYPE_MESSAGE:
-        return Check(repeated ? r->GetRepeatedMessage(message, field, index)
-                              : r->GetMessage(message, field),
-                     path);
+        return Check(
+            repeated ? r->GetRepeatedMessage(message, field, index) : r->GetMessage(message, field),
+            path);
       default:
         return absl::OkStatus();
     }
@@ -130,7 +130,8 @@ class Checker {
     const auto [seconds, nanos] = SecondsNanos(message);
     if (seconds < -kMaxDurationSeconds || seconds > kMaxDurationSeconds || nanos < -kMaxNanos ||
         nanos > kMaxNanos || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) {
-      return Invalid(path, "not a valid duration (at most 10000 years, nanos of the seconds' sign)");
+      return Invalid(path,
+                     "not a valid duration (at most 10000 years, nanos of the seconds' sign)");
     }
     return absl::OkStatus();
   }

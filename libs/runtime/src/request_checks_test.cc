@@ -120,8 +120,8 @@ TEST(CheckRequestTest, PageSizesMustNotBeNegative) {
 TEST(ParseOffsetPageTokenTest, AcceptsWhatListCallsIssueAndNothingElse) {
   EXPECT_EQ(*ParseOffsetPageToken(""), 0u);
   EXPECT_EQ(*ParseOffsetPageToken("50"), 50u);
-  for (const char* garbage : {"-1", "x", "50x", " 50", "1e3", "9999999999999999999",
-                              "%not-a-page-token%"}) {
+  for (const char* garbage :
+       {"-1", "x", "50x", " 50", "1e3", "9999999999999999999", "%not-a-page-token%"}) {
     auto parsed = ParseOffsetPageToken(garbage);
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << garbage;
     EXPECT_NE(parsed.status().message().find("next_page_token"), std::string::npos);

@@ -3,10 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
 namespace oversight::runtime {
@@ -15,9 +15,9 @@ namespace oversight::runtime {
 // comes after, in the service). Generous for real use, small enough that one call cannot make
 // a service store or echo megabytes.
 struct RequestLimits {
-  size_t max_id_length = 256;      // a field named "id", "*_id", or an element of "*_ids"
+  size_t max_id_length = 256;       // a field named "id", "*_id", or an element of "*_ids"
   size_t max_text_length = 100000;  // any other string or bytes field
-  size_t max_repeated = 1000;      // elements of any repeated field
+  size_t max_repeated = 1000;       // elements of any repeated field
 };
 
 // Checks every set field of `request`, nested messages included, against the limits above and
