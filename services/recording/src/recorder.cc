@@ -213,6 +213,7 @@ absl::StatusOr<Verification> Recorder::Verify(const runtime::Principal& who,
                                               const std::string& record_id) {
   auto served = Served(authority);
   if (!served.ok()) return served.status();
+  if (record_id.empty()) return absl::InvalidArgumentError("record_id is required");
   auto head = store_.Head(authority, record_id);
   if (!head.ok()) return head.status();
   if (head->status() == v1::RECORD_STATUS_PURGED) {
