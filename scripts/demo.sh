@@ -121,6 +121,8 @@ cleanup() {
     step "Stopping (SIGTERM, newest first)"
     stop_all
   fi
+  # The data (Redis files, the caught mail, copied into the report) goes; the logs stay.
+  rm -rf "$run_dir/redis" "$run_dir/mail" "$run_dir/imported.jsonl"
   if ((!finished)); then
     say "demo.sh: stopped early (status $status); logs are in $log_dir"
     exit "$status"
@@ -152,7 +154,7 @@ wait_for "the embedded broker" 100 test -s "$run_dir/bootstrap" ||
 bootstrap=$(head -n 1 "$run_dir/bootstrap")
 printf '  %-22s %-16s ready (embedded broker, default topics)\n' kafka "$bootstrap"
 
-/usr/bin/python3 scripts/smtp-catcher.py --maildir "$mail_dir" --port 0 \
+/usr/bin/python3 scripts/smtp-catcher.py --maildir "$mail_dir" --port 0 --eml-only \
   --ready-file "$run_dir/smtp.ready" >"$log_dir/smtp-catcher.log" 2>&1 &
 track smtp-catcher $!
 wait_for "the SMTP listener" 100 test -s "$run_dir/smtp.ready" ||

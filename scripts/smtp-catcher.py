@@ -23,6 +23,7 @@ Usage:
   --auth U:P          require AUTH (PLAIN or LOGIN) with these credentials
   --tls-cert/--tls-key  offer STARTTLS with this certificate
   --require-starttls  refuse mail until the client has started TLS
+  --eml-only          keep only the .eml files, without fsync (for the demo's volume of mail)
 
 Needs Debian's python3-aiosmtpd. Stops cleanly on SIGTERM or SIGINT. Restarting it with the
 same --port and --maildir continues the numbering (the demo's catcher keeps its .eml files).
@@ -42,12 +43,13 @@ import time
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
-def write_atomically(path, data):
+def write_atomically(path, data, sync=True):
     tmp = path + ".tmp"
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()
-        os.fsync(f.fileno())
+        if sync:
+            os.fsync(f.fileno())
     os.rename(tmp, path)
 
 
@@ -80,8 +82,9 @@ def describe(raw):
 
 
 class Catcher:
-    def __init__(self, maildir, reject, tempfail):
+    def __init__(self, maildir, reject, tempfail, eml_only=False):
         self.maildir = maildir
+        self.eml_only = eml_only
         self.reject = reject
         self.tempfail_left = tempfail
         self.seq = next_seq(maildir)
@@ -102,7 +105,9 @@ class Catcher:
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
         base = os.path.join(self.maildir, "%06d" % seq)
-        write_atomically(base + ".eml", raw)
+        write_atomically(base + ".eml", raw, sync=not self.eml_only)
+        if self.eml_only:
+            return "250 Message accepted for delivery"
         meta = describe(raw)
         meta.update({
             "seq": seq,
@@ -127,6 +132,8 @@ def main():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--require-starttls", action="store_true")
+    parser.add_argument("--eml-only", action="store_true",
+                        help="keep only the .eml files, without fsync (the demo's volume)")
     args = parser.parse_args()
     os.makedirs(args.maildir, exist_ok=True)
 
@@ -146,7 +153,7 @@ def main():
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    handler = Catcher(args.maildir, args.reject, args.tempfail)
+    handler = Catcher(args.maildir, args.reject, args.tempfail, args.eml_only)
 
     def factory():
         return SMTP(handler, hostname="smtp-catcher", tls_context=tls,

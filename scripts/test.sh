@@ -68,7 +68,7 @@ if [[ -n "$sanitize" ]]; then
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 else
   build_dir="${OVERSIGHT_BUILD_DIR:-build}"
-  cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DOVERSIGHT_DEPLOY_LIVE_METRICS=ON)
+  cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
 fi
 
 cmake -S . -B "$build_dir" -G Ninja "${cmake_args[@]}" >/dev/null

@@ -1,35 +1,9 @@
 #include "plain_message.h"
 
 #include "absl/strings/str_cat.h"
+#include "oversight/html/escape.h"
 
 namespace oversight::notifications {
-
-std::string EscapeHtml(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string PlainMessage::Text() const {
   std::string out = greeting_name.empty() ? "Hello,\n\n" : "Hello " + greeting_name + ",\n\n";
@@ -56,35 +30,35 @@ std::string PlainMessage::Text() const {
 std::string PlainMessage::Html() const {
   std::string out =
       "<!DOCTYPE html>\n<html><body style=\"font-family: Arial, sans-serif; color: #222;\">\n";
-  absl::StrAppend(&out, "<p>Hello", greeting_name.empty() ? "" : " " + EscapeHtml(greeting_name),
+  absl::StrAppend(&out, "<p>Hello", greeting_name.empty() ? "" : " " + html::Escape(greeting_name),
                   ",</p>\n");
   for (const auto& paragraph : paragraphs)
-    absl::StrAppend(&out, "<p>", EscapeHtml(paragraph), "</p>\n");
+    absl::StrAppend(&out, "<p>", html::Escape(paragraph), "</p>\n");
   if (!facts.empty()) {
     out += "<table cellpadding=\"4\" style=\"border-collapse: collapse;\">\n";
     for (const auto& [label, value] : facts) {
-      absl::StrAppend(&out, "<tr><th align=\"left\">", EscapeHtml(label), "</th><td>",
-                      EscapeHtml(value), "</td></tr>\n");
+      absl::StrAppend(&out, "<tr><th align=\"left\">", html::Escape(label), "</th><td>",
+                      html::Escape(value), "</td></tr>\n");
     }
     out += "</table>\n";
   }
   for (const auto& section : sections) {
-    absl::StrAppend(&out, "<h3>", EscapeHtml(section.heading), "</h3>\n<ul>\n");
+    absl::StrAppend(&out, "<h3>", html::Escape(section.heading), "</h3>\n<ul>\n");
     for (const auto& item : section.items) {
-      absl::StrAppend(&out, "<li>", EscapeHtml(item.text));
+      absl::StrAppend(&out, "<li>", html::Escape(item.text));
       if (!item.link.empty()) {
-        absl::StrAppend(&out, " (<a href=\"", EscapeHtml(item.link), "\">open</a>)");
+        absl::StrAppend(&out, " (<a href=\"", html::Escape(item.link), "\">open</a>)");
       }
       out += "</li>\n";
     }
     out += "</ul>\n";
   }
   if (!link.empty()) {
-    absl::StrAppend(&out, "<p><a href=\"", EscapeHtml(link), "\">", EscapeHtml(action),
+    absl::StrAppend(&out, "<p><a href=\"", html::Escape(link), "\">", html::Escape(action),
                     "</a></p>\n");
   }
   if (!footer.empty()) {
-    absl::StrAppend(&out, "<p style=\"color: #666; font-size: small;\">", EscapeHtml(footer),
+    absl::StrAppend(&out, "<p style=\"color: #666; font-size: small;\">", html::Escape(footer),
                     "</p>\n");
   }
   out += "</body></html>\n";

@@ -32,7 +32,4 @@ struct PlainMessage {
   std::string Html() const;
 };
 
-// `text` with &, <, >, " and ' escaped for HTML.
-std::string EscapeHtml(const std::string& text);
-
 }  // namespace oversight::notifications

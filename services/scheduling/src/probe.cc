@@ -23,7 +23,13 @@ SchedulingProbe::SchedulingProbe(prometheus::Registry& registry,
                      .Name("oversight_due_items")
                      .Help("Live due items per authority, kind and the stage they last reached "
                            "(the same on every replica)")
-                     .Register(registry)) {
+                     .Register(registry)),
+      checked_until_(prometheus::BuildGauge()
+                         .Name("oversight_timers_checked_until_seconds")
+                         .Help("Service-clock instant (unix seconds) up to which this replica's "
+                               "last timer pass fired every due stage")
+                         .Register(registry)
+                         .Add({})) {
   for (const std::string& a : authorities) {
     pending_.Add({{"authority", a}});
     delay_.Add({{"authority", a}}, DelayBuckets());
@@ -47,6 +53,10 @@ SchedulingProbe::SchedulingProbe(prometheus::Registry& registry,
 
 std::vector<double> SchedulingProbe::DelayBuckets() {
   return {0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 21600, 86400};
+}
+
+void SchedulingProbe::Checked(absl::Time now) {
+  checked_until_.Set(absl::ToDoubleSeconds(now - absl::UnixEpoch()));
 }
 
 void SchedulingProbe::Fired(const std::string& authority, const std::vector<FiredStage>& stages) {

@@ -5,6 +5,11 @@
 //                                                       on the service's clock (see FiredStage)
 //   oversight_due_items{authority,kind,stage}           gauge: live items by kind and the stage
 //                                                       they last reached ("paused": undated)
+//   oversight_timers_checked_until_seconds              gauge: the service-clock instant (unix
+//                                                       seconds) up to which this replica's last
+//                                                       timer pass fired every due stage (0
+//                                                       before the first pass); a clock minus
+//                                                       it is how far behind the timers are
 // The gauges are authority-wide figures read from Redis, the same on every replica (aggregate
 // them with max by authority, not sum). Every series of the served authorities exists from the
 // start at zero, so dashboards and alerts see idle services and the first increment.
@@ -31,6 +36,8 @@ class SchedulingProbe {
   void Fired(const std::string& authority, const std::vector<FiredStage>& stages);
   void Pending(const std::string& authority, int64_t timers);
   void DueItems(const std::string& authority, const DueCounts& counts);
+  // A timer pass over every authority completed for the clock instant `now`.
+  void Checked(absl::Time now);
 
   // The fire-delay buckets, in seconds (the OversightTimersFiringLate alert looks at 60 s).
   static std::vector<double> DelayBuckets();
@@ -40,6 +47,7 @@ class SchedulingProbe {
   prometheus::Family<prometheus::Counter>& fired_;
   prometheus::Family<prometheus::Histogram>& delay_;
   prometheus::Family<prometheus::Gauge>& due_items_;
+  prometheus::Gauge& checked_until_;
 };
 
 }  // namespace oversight::scheduling

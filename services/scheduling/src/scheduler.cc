@@ -97,6 +97,7 @@ absl::StatusOr<int> Scheduler::FireDue() {
     if (!counts.ok()) return counts.status();
     probe_->DueItems(id, *counts);
   }
+  if (probe_ != nullptr) probe_->Checked(now);
   return fired;
 }
 

@@ -484,6 +484,9 @@ TEST_F(SchedulerTest, MetricsFollowTheTimersOnTheInjectedClock) {
   // Due (the start of 13 Jan) fires 90 s late on the clock.
   clock_.Set(Start(2025, 1, 13) + absl::Seconds(90));
   ASSERT_TRUE(scheduler.FireDue().ok());
+  // The pass covered every stage due up to the clock's instant.
+  EXPECT_EQ(Sample(registry, "oversight_timers_checked_until_seconds", {}),
+            absl::ToDoubleSeconds(Start(2025, 1, 13) + absl::Seconds(90) - absl::UnixEpoch()));
   const std::map<std::string, std::string> devon = {{"authority", "devon"}};
   EXPECT_EQ(Sample(registry, "oversight_timer_fire_delay_seconds", devon, "count"), 2);
   EXPECT_EQ(Sample(registry, "oversight_timer_fire_delay_seconds", devon, "sum"), 90);

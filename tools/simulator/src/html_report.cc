@@ -1,10 +1,13 @@
 #include "html_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "oversight/html/escape.h"
 #include "svg_chart.h"
 
 namespace oversight::simulator {
@@ -19,8 +22,8 @@ std::string MonthLabel(absl::CivilMonth month) {
 std::string Card(std::string_view label, std::string_view value, std::string_view note = "") {
   return absl::StrFormat(
       "<div class=\"card\"><div class=\"value\">%s</div><div class=\"label\">%s</div>%s</div>",
-      Escape(value), Escape(label),
-      note.empty() ? "" : absl::StrCat("<div class=\"note\">", Escape(note), "</div>"));
+      html::Escape(value), html::Escape(label),
+      note.empty() ? "" : absl::StrCat("<div class=\"note\">", html::Escape(note), "</div>"));
 }
 
 std::string Percent(double share) {
@@ -90,8 +93,8 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
 <p class="sub">%s to %s, replayed from the authority's statutory returns with a simulated workforce (seed %d).</p>
 <div class="cards">
 )",
-                      Escape(report.authority), absl::FormatCivilTime(report.first_day),
-                      absl::FormatCivilTime(report.end_day - 1), Escape(report.authority),
+                      html::Escape(report.authority), absl::FormatCivilTime(report.first_day),
+                      absl::FormatCivilTime(report.end_day - 1), html::Escape(report.authority),
                       absl::FormatCivilTime(report.first_day),
                       absl::FormatCivilTime(report.end_day - 1), report.seed);
   html +=
@@ -117,29 +120,63 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
   html += Card("events", absl::StrCat(events), absl::StrCat(held, " sessions held"));
   html += "</div>\n";
 
-  // On-time rate per team and month.
+  // On-time rates per month: the whole authority, and the teams with the lowest rate over the
+  // period (every team is in the table below); a month with nothing due is a gap.
+  const double gap = std::nan("");
+  auto monthly = [&](const std::string& name, auto figures_in) {
+    Series on{name, {}};
+    Series rec{name, {}};
+    for (absl::CivilMonth m : months) {
+      const scheduling::v1::ComplianceFigures f = figures_in(m);
+      const int due = f.sessions_due() + f.case_discussions_due();
+      on.values.push_back(due == 0 ? gap : OnTimeRate(f));
+      rec.values.push_back(f.records_due() == 0 ? gap : RecordsOnTimeRate(f));
+    }
+    return std::pair{on, rec};
+  };
   std::vector<Series> on_time;
   std::vector<Series> records;
-  for (const Team& team : report.teams) {
-    Series s{team.name, {}};
-    Series r{team.name, {}};
-    for (absl::CivilMonth m : months) {
+  auto [all_on, all_rec] = monthly("all teams", [&](absl::CivilMonth m) {
+    scheduling::v1::ComplianceFigures sum;
+    for (const Team& team : report.teams) {
       const auto f = figures_of(team.id, m);
-      s.values.push_back(OnTimeRate(f));
-      r.values.push_back(RecordsOnTimeRate(f));
+      sum.set_sessions_due(sum.sessions_due() + f.sessions_due());
+      sum.set_sessions_on_time(sum.sessions_on_time() + f.sessions_on_time());
+      sum.set_case_discussions_due(sum.case_discussions_due() + f.case_discussions_due());
+      sum.set_case_discussions_on_time(sum.case_discussions_on_time() +
+                                       f.case_discussions_on_time());
+      sum.set_records_due(sum.records_due() + f.records_due());
+      sum.set_records_on_time(sum.records_on_time() + f.records_on_time());
     }
-    on_time.push_back(std::move(s));
-    records.push_back(std::move(r));
+    return sum;
+  });
+  on_time.push_back(all_on);
+  records.push_back(all_rec);
+  std::vector<const Team*> lowest;
+  for (const Team& team : report.teams)
+    lowest.push_back(&team);
+  auto year_rate = [&](const Team* team) {
+    auto it = report.team_year.find(team->id);
+    return it == report.team_year.end() ? 1.0 : OnTimeRate(it->second);
+  };
+  std::sort(lowest.begin(), lowest.end(),
+            [&](const Team* a, const Team* b) { return year_rate(a) < year_rate(b); });
+  if (lowest.size() > 4) lowest.resize(4);
+  for (const Team* team : lowest) {
+    auto [on, rec] =
+        monthly(team->name, [&](absl::CivilMonth m) { return figures_of(team->id, m); });
+    on_time.push_back(on);
+    records.push_back(rec);
   }
   html += "<h2>Sessions and case discussions held on time, per team and month</h2>\n";
   html +=
       LineChart("Held on time (share of those due that month)", month_labels, on_time, 1.0, true);
   html += "\n<table><tr><th class=\"name\">team</th>";
   for (const std::string& label : month_labels)
-    html += absl::StrCat("<th>", Escape(label), "</th>");
+    html += absl::StrCat("<th>", html::Escape(label), "</th>");
   html += "<th>year</th></tr>\n";
   for (const Team& team : report.teams) {
-    html += absl::StrCat("<tr><td class=\"name\">", Escape(team.name), "</td>");
+    html += absl::StrCat("<tr><td class=\"name\">", html::Escape(team.name), "</td>");
     for (absl::CivilMonth m : months) {
       const auto f = figures_of(team.id, m);
       html += HeatCell(OnTimeRate(f), f.sessions_due() + f.case_discussions_due());
@@ -154,8 +191,10 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
   html += "</table>\n";
 
   html += "<h2>Records written within their deadline, per team and month</h2>\n";
-  html += LineChart("Records within deadline (record, circulate, sign-off steps due that month)",
-                    month_labels, records, 1.0, true);
+  html += LineChart(
+      "Record, circulate and sign-off steps done within deadline: all teams, and the "
+      "four lowest on time",
+      month_labels, records, 1.0, true);
 
   // Overdue items by kind at each month end.
   std::set<std::string> kinds;
@@ -201,8 +240,9 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
     absl::StrAppendFormat(&html,
                           "<tr><td class=\"name\">%s</td><td class=\"name\">%s</td><td>%d</td>"
                           "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>\n",
-                          Escape(t.rule_id), Escape(t.trigger_id), t.opened, t.completed_on_time,
-                          t.completed_late, t.open, t.open_overdue, t.cancelled);
+                          html::Escape(t.rule_id), html::Escape(t.trigger_id), t.opened,
+                          t.completed_on_time, t.completed_late, t.open, t.open_overdue,
+                          t.cancelled);
   }
   html += "</table>\n";
 
@@ -211,13 +251,13 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
       "<h2>Reminders and escalations</h2>\n<table><tr><th "
       "class=\"name\">stage</th><th>notifications</th></tr>\n";
   for (const auto& [stage, n] : report.notifications_by_stage) {
-    absl::StrAppendFormat(&html, "<tr><td class=\"name\">%s</td><td>%d</td></tr>\n", Escape(stage),
-                          n);
+    absl::StrAppendFormat(&html, "<tr><td class=\"name\">%s</td><td>%d</td></tr>\n",
+                          html::Escape(stage), n);
   }
   html += "</table>\n<p class=\"small\">Deliveries by channel and outcome: ";
   bool first = true;
   for (const auto& [delivery, n] : report.deliveries) {
-    absl::StrAppendFormat(&html, "%s%s %.0f", first ? "" : "; ", Escape(delivery), n);
+    absl::StrAppendFormat(&html, "%s%s %.0f", first ? "" : "; ", html::Escape(delivery), n);
     first = false;
   }
   html += ".</p>\n";
@@ -231,7 +271,7 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
     const size_t shown = std::min<size_t>(report.emails.size(), 200);
     for (size_t i = 0; i < shown; ++i) {
       absl::StrAppendFormat(&html, "<li><a href=\"emails/%s\">%s</a></li>\n",
-                            Escape(report.emails[i]), Escape(report.emails[i]));
+                            html::Escape(report.emails[i]), html::Escape(report.emails[i]));
     }
     if (shown < report.emails.size()) {
       absl::StrAppendFormat(&html, "<li>... and %d more in emails/</li>\n",
@@ -243,22 +283,23 @@ th{background:#f4f4f4} td.name,th.name{text-align:left} td.empty{color:#aaa;text
   html += "<h2>How this year was made</h2>\n<ul class=\"small\">\n";
   for (const auto& [source, years] : report.years_shifted) {
     absl::StrAppendFormat(&html, "<li>%s: dates moved by %d years onto this reporting year.</li>\n",
-                          Escape(source), years);
+                          html::Escape(source), years);
   }
   absl::StrAppendFormat(&html,
                         "<li>%d return events before the year set each child's case on day one; %d "
                         "happened during it.</li>\n",
                         report.return_events_before_year, report.return_events_in_year);
   for (const auto& [issue, n] : report.import_issues) {
-    absl::StrAppendFormat(&html, "<li>import: %d rows reported as %s</li>\n", n, Escape(issue));
+    absl::StrAppendFormat(&html, "<li>import: %d rows reported as %s</li>\n", n,
+                          html::Escape(issue));
   }
   for (const auto& [kind, n] : report.replay.items_not_acted_on) {
     absl::StrAppendFormat(&html, "<li>the simulated staff do not act on %s items (%d seen)</li>\n",
-                          Escape(kind), n);
+                          html::Escape(kind), n);
   }
   for (const auto& [call, n] : report.replay.call_failures) {
-    absl::StrAppendFormat(&html, "<li>refused by the services: %s &times; %d</li>\n", Escape(call),
-                          n);
+    absl::StrAppendFormat(&html, "<li>refused by the services: %s &times; %d</li>\n",
+                          html::Escape(call), n);
   }
   html += "</ul>\n</body></html>\n";
   return html;

@@ -122,8 +122,7 @@ std::string Usage() {
          "         [--cin CIN.xml] [--episodes EPISODES.csv] [--episodes-xml SSDA903.xml]\n"
          "         [--header HEADER.csv] [--jwt-secret S] [--mail-dir DIR] [--year 2025]\n"
          "         [--months 12] [--seed 42] [--children N] [--packs-dir DIR] [--calendar FILE]\n"
-         "         [--case-events-topic T] [--workforce-events-topic T] [--quiet-after-clock "
-         "60ms]\n"
+         "         [--case-events-topic T] [--workforce-events-topic T]\n"
          "Replays a reporting year (1 April to 31 March) of the authority against the running\n"
          "services (manual clocks, ports files in --ports-dir as written by --ports-file) from "
          "its\n"
@@ -137,7 +136,7 @@ absl::StatusOr<RunOptions> ParseCommandLine(const std::vector<std::string>& args
   auto flags = flags::Flags::Parse(
       args, {{"authority", "kafka", "ports-dir", "report", "cin", "episodes", "episodes-xml",
               "header", "jwt-secret", "mail-dir", "year", "months", "seed", "children", "packs-dir",
-              "calendar", "case-events-topic", "workforce-events-topic", "quiet-after-clock"},
+              "calendar", "case-events-topic", "workforce-events-topic"},
              {},
              {}});
   if (!flags.ok()) return flags.status();
@@ -186,12 +185,6 @@ absl::StatusOr<RunOptions> ParseCommandLine(const std::vector<std::string>& args
   auto children = ParseInt(*flags, "children", 0, 0, 1000000);
   if (!children.ok()) return children.status();
   options.max_children = *children;
-  if (auto quiet = flags->Get("quiet-after-clock"); quiet.has_value()) {
-    if (!absl::ParseDuration(*quiet, &options.quiet_after_clock) ||
-        options.quiet_after_clock < absl::ZeroDuration()) {
-      return absl::InvalidArgumentError("--quiet-after-clock wants a duration such as 60ms");
-    }
-  }
   return options;
 }
 
@@ -252,7 +245,6 @@ absl::StatusOr<Report> Run(const RunOptions& options, std::ostream& out, std::os
   replay_options.months = options.months;
   replay_options.case_events_topic = options.case_events_topic;
   replay_options.workforce_events_topic = options.workforce_events_topic;
-  replay_options.quiet_after_clock = options.quiet_after_clock;
   const bool tty = &progress == &std::cerr && isatty(STDERR_FILENO);
   replay_options.progress = [&](const std::string& line) {
     progress << (tty ? "\r  " : "  ") << line << (tty ? "" : "\n") << std::flush;

@@ -31,7 +31,6 @@ struct RunOptions {
   int months = 12;
   uint64_t seed = 42;
   int max_children = 0;  // 0: every child of the returns
-  absl::Duration quiet_after_clock = absl::Milliseconds(60);
 };
 
 // The usage text of oversight-sim.

@@ -67,6 +67,24 @@ std::string SettleWatch::Lagging(const Snapshot& snapshot) const {
   return "";
 }
 
+absl::Status SettleWatch::WaitForTimers(absl::Time at, absl::Duration timeout,
+                                        absl::Duration poll) {
+  const absl::Time deadline = absl::Now() + timeout;
+  const double wanted = absl::ToDoubleSeconds(at - absl::UnixEpoch());
+  double checked = 0;
+  while (absl::Now() < deadline) {
+    auto samples = clients_.Metrics(kScheduling);
+    if (samples.ok()) {
+      checked = scrape::Sum(*samples, "oversight_timers_checked_until_seconds");
+      if (checked >= wanted) return absl::OkStatus();
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(poll));
+  }
+  return absl::DeadlineExceededError(
+      absl::StrCat("scheduling's timers did not reach ", absl::FormatTime(at), " within ",
+                   absl::FormatDuration(timeout), " (checked until ", checked, ")"));
+}
+
 absl::Status SettleWatch::WaitUntilSettled(absl::Duration timeout, absl::Duration poll) {
   const absl::Time deadline = absl::Now() + timeout;
   std::map<std::string, int64_t> previous_ends;

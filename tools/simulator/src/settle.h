@@ -31,6 +31,12 @@ class SettleWatch {
   absl::Status WaitUntilSettled(absl::Duration timeout,
                                 absl::Duration poll = absl::Milliseconds(15));
 
+  // After the clocks were moved to `at`: waits until scheduling's timer pass has covered `at`
+  // (oversight_timers_checked_until_seconds), so the stages due by then are in its outbox and
+  // WaitUntilSettled sees them. DEADLINE_EXCEEDED after `timeout`.
+  absl::Status WaitForTimers(absl::Time at, absl::Duration timeout,
+                             absl::Duration poll = absl::Milliseconds(5));
+
  private:
   struct Snapshot {
     std::map<std::string, std::map<std::string, double>> consumed;  // service -> topic -> n

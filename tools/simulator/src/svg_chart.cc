@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "oversight/html/escape.h"
 
 namespace oversight::simulator {
 namespace {
@@ -25,7 +26,8 @@ std::string Open(double height, std::string_view title) {
       "height=\"%.0f\" role=\"img\" aria-label=\"%s\" font-family=\"sans-serif\" "
       "font-size=\"11\"><title>%s</title><text x=\"%.0f\" y=\"18\" font-size=\"14\" "
       "font-weight=\"bold\">%s</text>",
-      kWidth, height, kWidth, height, Escape(title), Escape(title), kLeft, Escape(title));
+      kWidth, height, kWidth, height, html::Escape(title), html::Escape(title), kLeft,
+      html::Escape(title));
 }
 
 std::string Legend(const std::vector<Series>& series, double top) {
@@ -36,7 +38,7 @@ std::string Legend(const std::vector<Series>& series, double top) {
                           "<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                           "<text x=\"%.0f\" y=\"%.0f\">%s</text>",
                           kWidth - kRight + 14, y, SeriesColour(i), kWidth - kRight + 28, y + 9,
-                          Escape(series[i].name));
+                          html::Escape(series[i].name));
   }
   return svg;
 }
@@ -75,7 +77,8 @@ std::string XLabels(const std::vector<std::string>& labels, double height, doubl
     absl::StrAppendFormat(&svg,
                           "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"end\" "
                           "transform=\"rotate(-35 %.1f %.0f)\">%s</text>",
-                          x, height - kBottom + 14, x, height - kBottom + 14, Escape(labels[i]));
+                          x, height - kBottom + 14, x, height - kBottom + 14,
+                          html::Escape(labels[i]));
   }
   return svg;
 }
@@ -86,32 +89,6 @@ std::string_view SeriesColour(size_t index) {
   return kPalette[index % std::size(kPalette)];
 }
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string LineChart(std::string_view title, const std::vector<std::string>& labels,
                       const std::vector<Series>& series, double y_max, bool percent) {
   const double height = std::max(260.0, kTop + kBottom + 16.0 * static_cast<double>(series.size()));
@@ -120,16 +97,27 @@ std::string LineChart(std::string_view title, const std::vector<std::string>& la
   const double step = labels.size() > 1 ? plot_w / static_cast<double>(labels.size() - 1) : 0;
   std::string svg = Open(height, title) + YAxis(height, y_max, percent);
   for (size_t s = 0; s < series.size(); ++s) {
-    std::string points;
+    // A NaN value is a gap (nothing to show that month): the line breaks there.
+    std::vector<std::string> runs(1);
     for (size_t i = 0; i < series[s].values.size() && i < labels.size(); ++i) {
+      if (std::isnan(series[s].values[i])) {
+        if (!runs.back().empty()) runs.emplace_back();
+        continue;
+      }
       const double v = std::clamp(series[s].values[i], 0.0, y_max);
-      absl::StrAppendFormat(&points, "%.1f,%.1f ", kLeft + step * static_cast<double>(i),
-                            kTop + plot_h - plot_h * v / y_max);
+      const double x = kLeft + step * static_cast<double>(i);
+      const double y = kTop + plot_h - plot_h * v / y_max;
+      absl::StrAppendFormat(&runs.back(), "%.1f,%.1f ", x, y);
+      absl::StrAppendFormat(&svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>", x, y,
+                            SeriesColour(s));
     }
-    absl::StrAppendFormat(&svg,
-                          "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\">"
-                          "<title>%s</title></polyline>",
-                          SeriesColour(s), points, Escape(series[s].name));
+    for (const std::string& points : runs) {
+      if (points.empty()) continue;
+      absl::StrAppendFormat(&svg,
+                            "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+                            "points=\"%s\"><title>%s</title></polyline>",
+                            SeriesColour(s), points, html::Escape(series[s].name));
+    }
   }
   return svg + XLabels(labels, height, step, 0) + Legend(series, kTop) + "</svg>";
 }
@@ -159,8 +147,8 @@ std::string StackedBars(std::string_view title, const std::vector<std::string>& 
                             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                             "fill=\"%s\"><title>%s %s: %.0f</title></rect>",
                             kLeft + step * static_cast<double>(i) + step * 0.15, y0, step * 0.7,
-                            plot_h * v / y_max, SeriesColour(s), Escape(labels[i]),
-                            Escape(series[s].name), v);
+                            plot_h * v / y_max, SeriesColour(s), html::Escape(labels[i]),
+                            html::Escape(series[s].name), v);
       base += v;
     }
   }
@@ -186,7 +174,7 @@ std::string HorizontalStackedBars(std::string_view title, const std::vector<std:
   for (size_t i = 0; i < labels.size(); ++i) {
     const double y = kTop + row * static_cast<double>(i);
     absl::StrAppendFormat(&svg, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
-                          left - 6, y + 13, Escape(labels[i]));
+                          left - 6, y + 13, html::Escape(labels[i]));
     double base = 0;
     for (size_t s = 0; s < series.size(); ++s) {
       const double v = i < series[s].values.size() ? series[s].values[i] : 0;
@@ -195,7 +183,8 @@ std::string HorizontalStackedBars(std::string_view title, const std::vector<std:
                             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
                             "fill=\"%s\"><title>%s %s: %.0f</title></rect>",
                             left + plot_w * base / x_max, y + 3, plot_w * v / x_max, row - 6,
-                            SeriesColour(s), Escape(labels[i]), Escape(series[s].name), v);
+                            SeriesColour(s), html::Escape(labels[i]), html::Escape(series[s].name),
+                            v);
       base += v;
     }
     absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\">%.0f</text>",

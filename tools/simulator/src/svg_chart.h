@@ -14,6 +14,7 @@ struct Series {
 };
 
 // A line chart: x = `labels`, y from 0 to `y_max` (`percent`: values are shares, shown as %).
+// A NaN value is a gap in its line (nothing to show for that label).
 std::string LineChart(std::string_view title, const std::vector<std::string>& labels,
                       const std::vector<Series>& series, double y_max, bool percent);
 
@@ -27,8 +28,5 @@ std::string HorizontalStackedBars(std::string_view title, const std::vector<std:
 
 // The colour of series `index` (a fixed palette, distinguishable in print).
 std::string_view SeriesColour(size_t index);
-
-// `text` with &, <, >, " and ' escaped for HTML and SVG.
-std::string Escape(std::string_view text);
 
 }  // namespace oversight::simulator

@@ -268,10 +268,10 @@ absl::Status YearReplay::DayOne() {
     cases_[state.child_id] = state;
     if (auto s = Allocate(state, before, ""); !s.ok()) return s;
   }
-  // Managers take their non-urgent reminders as one email a working day at 08:00 (a choice each
-  // person makes; practitioners keep one email per reminder).
+  // Managers, and half the practitioners, take their non-urgent reminders as one email a
+  // working day at 08:00 (a choice each person makes); the others get one email per reminder.
   for (const StaffMember& member : workforce_.staff) {
-    if (IsPractitioner(member.role)) continue;
+    if (IsPractitioner(member.role) && !choice_.Chance("digest:" + member.id, 0.5)) continue;
     notifications::v1::Preferences preferences;
     preferences.set_authority_id(options_.authority);
     preferences.set_recipient_id(member.id);
@@ -949,7 +949,7 @@ void YearReplay::RunActions(const std::vector<Action>& actions, absl::CivilDay d
 absl::Status YearReplay::Step(absl::Time at) {
   now_ = at;
   if (auto s = clients_.SetTime(at); !s.ok()) return s;
-  std::this_thread::sleep_for(absl::ToChronoMilliseconds(options_.quiet_after_clock));
+  if (auto s = settle_.WaitForTimers(at, options_.settle_timeout); !s.ok()) return s;
   return settle_.WaitUntilSettled(options_.settle_timeout);
 }
 

@@ -37,9 +37,6 @@ struct ReplayOptions {
   int months = 12;  // replay the first `months` months of the year
   std::string case_events_topic = "oversight.case-events.v1";
   std::string workforce_events_topic = "oversight.workforce-events.v1";
-  // After moving the clocks, how long to let the services' timer loops run before checking
-  // that the system has settled (a few of their timer intervals).
-  absl::Duration quiet_after_clock = absl::Milliseconds(60);
   absl::Duration settle_timeout = absl::Minutes(3);
   // A child who stops being looked after with nothing else open is closed this many working
   // days later (the returns do not say when the case system closes such a case).
