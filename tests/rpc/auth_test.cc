@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -83,38 +84,52 @@ class AuthTest : public ::testing::Test {
   static inline StateReader* state_ = nullptr;
 };
 
-// The services the proto files declare ("service X {" in proto/oversight/*/v1/*.proto).
-std::set<std::string> DeclaredServices() {
-  std::set<std::string> out;
+// The services and RPCs the proto files declare ("service X {" and "rpc Y(" in
+// proto/oversight/*/v1/*.proto): service full name -> method names.
+std::map<std::string, std::set<std::string>> DeclaredServices() {
+  std::map<std::string, std::set<std::string>> out;
   const std::filesystem::path root =
       std::filesystem::path(std::getenv("OVERSIGHT_SOURCE_DIR")) / "proto" / "oversight";
-  const std::regex package(R"(^package\s+([\w.]+)\s*;)"), service(R"(^service\s+(\w+))");
+  const std::regex package(R"(^package\s+([\w.]+)\s*;)"), service(R"(^service\s+(\w+))"),
+      rpc(R"(^\s*rpc\s+(\w+)\s*\()");
   for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
     if (entry.path().extension() != ".proto") continue;
     std::ifstream in(entry.path());
-    std::string line, name;
+    std::string line, name, current;
     std::smatch match;
     while (std::getline(in, line)) {
       if (std::regex_search(line, match, package)) name = match[1];
-      if (std::regex_search(line, match, service)) out.insert(name + "." + match[1].str());
+      if (std::regex_search(line, match, service)) out[current = name + "." + match[1].str()];
+      if (std::regex_search(line, match, rpc) && !current.empty()) out[current].insert(match[1]);
     }
   }
   return out;
 }
 
-TEST_F(AuthTest, EveryDeclaredServiceIsServedByOneBinary) {
-  const std::set<std::string> declared = DeclaredServices();
+// The catalogues come from the binaries (reflection); this ties them to the source: a service or
+// an RPC declared in proto/ that no binary serves, or that two serve, fails here.
+TEST_F(AuthTest, EveryDeclaredServiceAndRpcIsServedByOneBinary) {
+  const auto declared = DeclaredServices();
   ASSERT_GE(declared.size(), 5u);
-  for (const std::string& service : declared) {
+  size_t rpcs = 0;
+  for (const auto& [service, methods] : declared) {
     if (IsInfrastructureService(service)) continue;
     int serving = 0;
     for (Binary& binary : served_->binaries()) {
       const auto& names = binary.catalogue->services();
-      serving += std::count(names.begin(), names.end(), service);
+      if (std::count(names.begin(), names.end(), service) == 0) continue;
+      ++serving;
+      std::set<std::string> served;
+      for (const Rpc& rpc : binary.catalogue->RpcsOf(service))
+        served.insert(rpc.method);
+      EXPECT_EQ(served, methods) << binary.name << " serves " << service
+                                 << " with other RPCs than proto/ declares";
     }
     EXPECT_EQ(serving, 1) << service << " is declared in proto/ but served by " << serving
                           << " binaries";
+    rpcs += methods.size();
   }
+  EXPECT_GE(rpcs, 29u);
   // And nothing is served that is neither declared nor infrastructure.
   for (Binary& binary : served_->binaries()) {
     for (const std::string& service : binary.catalogue->services()) {
