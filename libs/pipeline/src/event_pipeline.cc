@@ -194,7 +194,10 @@ void EventPipeline::RelayOutbox(std::vector<std::string> authority_ids) {
     for (const auto& authority : authority_ids) {
       options.outbox_keys.push_back(redis::OutboxKey(authority, service_));
     }
-    if (!authority_ids.empty()) options.discover_interval = absl::Minutes(1);
+    // This service writes outboxes only for the authorities it serves: one discovery at start
+    // finds what an earlier configuration left; repeating it would SCAN the whole keyspace
+    // (millions of keys at a real caseload) for nothing.
+    if (!authority_ids.empty()) options.discover_interval = absl::InfiniteDuration();
     redis::OutboxRelayProbe metrics(host_.metrics_registry(), &host_.logger());
     redis::OutboxRelay relay(
         redis_options_, options,

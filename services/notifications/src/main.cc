@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     return
         [store, handler](const kafka::ConsumedMessage& record) { return handler->Handle(record); };
   });
-  events.RelayOutbox();
+  events.RelayOutbox(registry.Ids());
 
   // One worker per pushing channel, so a slow mail server never delays webhooks.
   auto deliver = [&](const std::string& name, auto make_sender) {

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
           return handler->Handle(record);
         };
       });
-  events.RelayOutbox();
+  events.RelayOutbox((*authorities)->Ids());
   recording::RecordingGrpcService api(**authorities, events.redis_pool(), host.authenticator(),
                                       host.clock(), supervision, audit, records);
   host.AddGrpcService(&api);

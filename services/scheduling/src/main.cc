@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
           return handlers->Handle(record);
         };
       });
-  events.RelayOutbox();
+  events.RelayOutbox((*authorities)->Ids());
   host.AddWorker("timers", [&](std::stop_token stop) {
     auto lease = events.redis_pool().Acquire();
     scheduling::ItemStore store(*lease, schedule, history);

@@ -76,8 +76,10 @@ class EventPipeline {
   // is deleted from its stream only after the broker acknowledged it. Each pass produces up to
   // `outbox.batch_size` records of a stream at once and waits for all their acknowledgements.
   void RelayOutbox();
-  // The same for the outboxes of these authorities, known from the start (the relay still looks
-  // for others, but only once a minute: a discovery SCANs the whole keyspace).
+  // The same for the outboxes of these authorities, known from the start: the relay looks for
+  // others (left by an earlier configuration) once, at start, and never again (a discovery
+  // SCANs the whole keyspace: seconds of Redis time at a million open cases). Services pass the
+  // authorities they serve.
   void RelayOutbox(std::vector<std::string> authority_ids);
 
  private:
