@@ -1,5 +1,6 @@
 // End to end on the real Apache Kafka broker (ctest fixture kafka_real) and a real redis-server:
 // the four services as processes, a case event in, an oversight task and a notification out.
+#include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -125,7 +126,10 @@ TEST_F(WalkingSkeletonTest, CaseAllocatedBecomesATaskAndANotificationForTheSuper
     if (about_task == nullptr) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   ASSERT_NE(about_task, nullptr) << "no notification about task " << task.task_id();
-  EXPECT_EQ(about_task->stage(), "opened");
+  // "opened" when triggers knew worker-1's supervisor as the task opened; "reassigned" when
+  // the case event was handled before the join (two topics, no order between them) and the
+  // ownerless task was given to manager-1 once the join arrived.
+  EXPECT_THAT(about_task->stage(), ::testing::AnyOf("opened", "reassigned"));
   EXPECT_NE(about_task->subject().find("child-1"), std::string::npos);
 
   // Another person's notifications are refused; a call without a token too.

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "oversight/authorities/call_authorization.h"
 #include "oversight/testing/temp_dir.h"
 
 namespace oversight::authorities {
@@ -83,6 +84,25 @@ TEST(AuthorityRegistryTest, RefusesABadGoLiveDayOrAnAuthorityNotServed) {
                                           {"devon"}, {{"atlantis", absl::CivilDay(2025, 4, 1)}});
   ASSERT_FALSE(registry.ok());
   EXPECT_NE(registry.status().message().find("atlantis"), std::string::npos);
+}
+
+TEST(CheckCallerAuthorityTest, TheAuthorityMustBeServedAndTheTokens) {
+  auto registry =
+      AuthorityRegistry::Load(policy::DefaultPackDir(), policy::DefaultCalendarPath(), {"devon"});
+  ASSERT_TRUE(registry.ok()) << registry.status();
+  runtime::Principal anyone{"manager-1", {}, "", ""};
+  runtime::Principal devon{"manager-1", {}, "", "devon"};
+  runtime::Principal havering{"manager-1", {}, "", "havering"};
+  EXPECT_TRUE(CheckCallerAuthority(anyone, **registry, "devon").ok());
+  EXPECT_TRUE(CheckCallerAuthority(devon, **registry, "devon").ok());
+  const absl::Status other = CheckCallerAuthority(havering, **registry, "devon");
+  EXPECT_EQ(other.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(other.message(), "the token is for authority \"havering\", not \"devon\"");
+  EXPECT_EQ(CheckCallerAuthority(anyone, **registry, "").message(), "authority_id is required");
+  EXPECT_EQ(CheckCallerAuthority(anyone, **registry, "atlantis").message(),
+            "authority \"atlantis\" is not served by this deployment");
+  EXPECT_EQ(CheckCallerAuthority(anyone, **registry, std::string(1 << 20, 'a')).message(),
+            "authority_id is too long");
 }
 
 }  // namespace

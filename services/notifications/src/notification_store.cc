@@ -4,6 +4,7 @@
 #include "delivery_queue.h"
 #include "oversight/events/outbound.h"
 #include "oversight/pipeline/outbox_event.h"
+#include "oversight/runtime/request_checks.h"
 
 namespace oversight::notifications {
 
@@ -60,15 +61,15 @@ absl::StatusOr<bool> NotificationStore::IsClosed(const std::string& authority,
 
 absl::StatusOr<v1::ListNotificationsResponse> NotificationStore::List(
     const v1::ListNotificationsRequest& request) {
+  auto parsed_offset = runtime::ParseOffsetPageToken(request.page().page_token());
+  if (!parsed_offset.ok()) return parsed_offset.status();
+  const size_t offset = *parsed_offset;
   const std::string& a = request.authority_id();
   auto ids = connection_.Command({"ZREVRANGE", InboxKey(a, request.recipient_id()), "0", "-1"},
                                  redis::Idempotency::kIdempotent);
   if (!ids.ok()) return ids.status();
   const int page_size =
       request.page().page_size() <= 0 ? 50 : std::min(request.page().page_size(), 500);
-  size_t offset = request.page().page_token().empty()
-                      ? 0
-                      : std::strtoull(request.page().page_token().c_str(), nullptr, 10);
   redis::Pipeline pipeline;
   for (const auto& id : ids->elements())
     pipeline.Add({"GET", NotificationKey(a, id.str())});

@@ -20,8 +20,10 @@ grpc::Status Invalid(const std::string& message) {
 
 grpc::Status NotificationsGrpcService::Authorize(grpc::ServerContext* context,
                                                  const std::string& authority_id,
-                                                 const std::string& recipient_id) const {
-  auto principal = authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id);
+                                                 const std::string& recipient_id,
+                                                 const google::protobuf::Message& request) const {
+  auto principal =
+      authorities::AuthorizeRequest(authenticator_, *context, authorities_, authority_id, request);
   if (!principal.ok()) return runtime::ToGrpcStatus(principal.status());
   if (recipient_id.empty()) return Invalid("recipient_id is required");
   if (recipient_id.size() > 256) return Invalid("recipient_id is too long");
@@ -38,7 +40,8 @@ grpc::Status NotificationsGrpcService::Authorize(grpc::ServerContext* context,
 grpc::Status NotificationsGrpcService::ListNotifications(
     grpc::ServerContext* context, const v1::ListNotificationsRequest* request,
     v1::ListNotificationsResponse* response) {
-  if (auto s = Authorize(context, request->authority_id(), request->recipient_id()); !s.ok()) {
+  if (auto s = Authorize(context, request->authority_id(), request->recipient_id(), *request);
+      !s.ok()) {
     return s;
   }
   if (request->page().page_size() < 0) return Invalid("page.page_size must not be negative");
@@ -53,7 +56,8 @@ grpc::Status NotificationsGrpcService::ListNotifications(
 grpc::Status NotificationsGrpcService::Acknowledge(grpc::ServerContext* context,
                                                    const v1::AcknowledgeRequest* request,
                                                    v1::Notification* response) {
-  if (auto s = Authorize(context, request->authority_id(), request->recipient_id()); !s.ok()) {
+  if (auto s = Authorize(context, request->authority_id(), request->recipient_id(), *request);
+      !s.ok()) {
     return s;
   }
   if (request->notification_id().empty()) return Invalid("notification_id is required");
@@ -68,7 +72,8 @@ grpc::Status NotificationsGrpcService::Acknowledge(grpc::ServerContext* context,
 grpc::Status NotificationsGrpcService::StreamNotifications(
     grpc::ServerContext* context, const v1::StreamNotificationsRequest* request,
     grpc::ServerWriter<v1::Notification>* writer) {
-  if (auto s = Authorize(context, request->authority_id(), request->recipient_id()); !s.ok()) {
+  if (auto s = Authorize(context, request->authority_id(), request->recipient_id(), *request);
+      !s.ok()) {
     return s;
   }
   // Created-at stamps come from the service clock, which tests and the demo may move; the
@@ -103,7 +108,8 @@ grpc::Status NotificationsGrpcService::StreamNotifications(
 grpc::Status NotificationsGrpcService::GetPreferences(grpc::ServerContext* context,
                                                       const v1::GetPreferencesRequest* request,
                                                       v1::Preferences* response) {
-  if (auto s = Authorize(context, request->authority_id(), request->recipient_id()); !s.ok()) {
+  if (auto s = Authorize(context, request->authority_id(), request->recipient_id(), *request);
+      !s.ok()) {
     return s;
   }
   auto lease = pool_.Acquire();
@@ -117,7 +123,8 @@ grpc::Status NotificationsGrpcService::GetPreferences(grpc::ServerContext* conte
 grpc::Status NotificationsGrpcService::SetPreferences(grpc::ServerContext* context,
                                                       const v1::Preferences* request,
                                                       v1::Preferences* response) {
-  if (auto s = Authorize(context, request->authority_id(), request->recipient_id()); !s.ok()) {
+  if (auto s = Authorize(context, request->authority_id(), request->recipient_id(), *request);
+      !s.ok()) {
     return s;
   }
   for (int channel : request->channels()) {

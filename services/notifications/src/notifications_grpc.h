@@ -50,8 +50,11 @@ class NotificationsGrpcService final : public v1::NotificationsService::Service 
                               v1::Preferences* response) override;
 
  private:
+  // The caller, their authority, the checks every request passes (AuthorizeRequest), then
+  // recipient_id: required, and the caller's own unless they are a notifications-admin.
   grpc::Status Authorize(grpc::ServerContext* context, const std::string& authority_id,
-                         const std::string& recipient_id) const;
+                         const std::string& recipient_id,
+                         const google::protobuf::Message& request) const;
 
   const authorities::AuthorityRegistry& authorities_;
   redis::ConnectionPool& pool_;

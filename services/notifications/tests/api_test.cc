@@ -255,5 +255,49 @@ TEST_F(ApiTest, PreferencesDefaultToInAppAndEmailAndAreValidated) {
   EXPECT_EQ(stored->channels_size(), 1);
 }
 
+// Hostile requests (issue #10): a 1 MiB notification id, an unknown channel value and a page
+// token no call issued are INVALID_ARGUMENT naming the field, without echoing the value.
+TEST_F(ApiTest, HugeIdsUnknownChannelsAndGarbagePageTokensAreInvalid) {
+  {
+    grpc::ClientContext context;
+    Authorize(context, "manager-1");
+    v1::AcknowledgeRequest request;
+    request.set_authority_id("devon");
+    request.set_recipient_id("manager-1");
+    request.set_notification_id(std::string(1 << 20, 'n'));
+    v1::Notification response;
+    auto status = stub_->Acknowledge(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(status.error_message(), "notification_id: at most 256 characters (got 1048576)");
+  }
+  {
+    grpc::ClientContext context;
+    Authorize(context, "manager-1");
+    v1::Preferences request;
+    request.set_authority_id("devon");
+    request.set_recipient_id("manager-1");
+    request.add_channels(static_cast<v1::Channel>(9999));
+    v1::Preferences response;
+    auto status = stub_->SetPreferences(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(status.error_message(),
+              "channels[0]: 9999 is not a oversight.notifications.v1.Channel value");
+  }
+  {
+    grpc::ClientContext context;
+    Authorize(context, "manager-1");
+    v1::ListNotificationsRequest request;
+    request.set_authority_id("devon");
+    request.set_recipient_id("manager-1");
+    request.mutable_page()->set_page_token("%not-a-page-token%");
+    v1::ListNotificationsResponse response;
+    auto status = stub_->ListNotifications(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(status.error_message().find("page.page_token: not a token this call issued"),
+              std::string::npos)
+        << status.error_message();
+  }
+}
+
 }  // namespace
 }  // namespace oversight::notifications::testing

@@ -42,4 +42,13 @@ std::optional<events::Rejection> CheckCaseEvent(const google::protobuf::Message&
   return std::nullopt;
 }
 
+std::optional<events::Rejection> CheckIngestedCaseEvent(const kafka::ConsumedMessage& record,
+                                                        const events::AuthorityFilter& served,
+                                                        const events::InboundLimits& limits) {
+  auto checked = events::CheckInbound(record, "oversight.cases.v1.", served, limits);
+  if (auto* rejection = std::get_if<events::Rejection>(&checked)) return *rejection;
+  const auto& event = std::get<events::InboundEvent>(checked);
+  return CheckCaseEvent(*event.message, *event.meta, /*child_known=*/true);
+}
+
 }  // namespace oversight::triggers

@@ -27,4 +27,15 @@ std::optional<events::Rejection> CheckCaseEvent(const google::protobuf::Message&
                                                 const common::v1::EventMeta& meta,
                                                 bool child_known);
 
+// What IngestCaseEvent accepts before it produces `record` (the case event as it will be
+// produced, keyed by its child): exactly what the case-events consumer accepts, the inbound
+// contract (events::CheckInbound with `limits`: payload size, ids, meta, timestamps, a served
+// authority) and CheckCaseEvent's child checks, so a caller gets INVALID_ARGUMENT for what would
+// otherwise become a dead letter. Whether the child is known is left to the consumer
+// (unknown_child): the event may be the one that opens the case. Returns the rejection, or
+// nullopt when the consumer would take the event. Pure.
+std::optional<events::Rejection> CheckIngestedCaseEvent(const kafka::ConsumedMessage& record,
+                                                        const events::AuthorityFilter& served,
+                                                        const events::InboundLimits& limits);
+
 }  // namespace oversight::triggers

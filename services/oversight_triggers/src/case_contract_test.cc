@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "oversight/cases/v1/case_events.pb.h"
+#include "oversight/kafka/event_record.h"
 
 namespace oversight::triggers {
 namespace {
@@ -58,6 +59,41 @@ TEST(CaseContractTest, AnUnknownChildIsRefusedUnlessTheEventCanOpenACase) {
     EXPECT_EQ(ReasonOf(CheckCaseEvent(*event, allocated.meta(), false)), "accepted")
         << event->GetTypeName();
   }
+}
+
+// IngestCaseEvent takes what the consumer takes: the inbound contract with the consumer's
+// limits and the child checks; whether the child is known is left to the consumer.
+TEST(CaseContractTest, AnIngestedEventPassesTheConsumersChecks) {
+  auto allocated = About<cases::v1::CaseAllocated>("child-9", "child-9");
+  allocated.mutable_meta()->mutable_occurred_at()->set_seconds(1778482800);  // 2026-05-11
+  auto record = [](const google::protobuf::Message& event) {
+    auto made =
+        kafka::MakeEventRecord("case-events", "child-9", event, kafka::ContentType::kProtobuf);
+    EXPECT_TRUE(made.ok()) << made.status();
+    return kafka::ConsumedMessage{
+        .topic = made->topic, .key = made->key, .value = made->value, .headers = made->headers};
+  };
+  const auto devon = [](std::string_view id) { return id == "devon"; };
+  const events::InboundLimits limits{.max_payload_bytes = 64 * 1024, .max_id_length = 256};
+  EXPECT_EQ(ReasonOf(CheckIngestedCaseEvent(record(allocated), devon, limits)), "accepted");
+
+  auto late = allocated;
+  late.mutable_meta()->mutable_occurred_at()->set_seconds(253402300800);  // year 10000
+  EXPECT_EQ(ReasonOf(CheckIngestedCaseEvent(record(late), devon, limits)), "contract_violation");
+  auto big = allocated;
+  big.mutable_meta()->set_source(std::string(70000, 's'));
+  EXPECT_EQ(ReasonOf(CheckIngestedCaseEvent(record(big), devon, limits)), "payload_too_large");
+  auto elsewhere = allocated;
+  elsewhere.mutable_meta()->set_authority_id("atlantis");
+  EXPECT_EQ(ReasonOf(CheckIngestedCaseEvent(record(elsewhere), devon, limits)),
+            "unknown_authority");
+  auto other = allocated;
+  other.mutable_meta()->set_subject("child-8");
+  EXPECT_EQ(ReasonOf(CheckIngestedCaseEvent(record(other), devon, limits)), "contract_violation");
+  // An incident about a child nobody has heard of is the consumer's to refuse (unknown_child).
+  auto incident = About<cases::v1::SignificantIncident>("child-9", "child-9");
+  *incident.mutable_meta() = allocated.meta();
+  EXPECT_EQ(ReasonOf(CheckIngestedCaseEvent(record(incident), devon, limits)), "accepted");
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
 #include "triggers_grpc.h"
 
+#include "absl/strings/str_cat.h"
+#include "case_contract.h"
+#include "event_handlers.h"
 #include "oversight/authorities/call_authorization.h"
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/kafka/event_record.h"
 #include "oversight/runtime/grpc_status.h"
+#include "oversight/runtime/request_checks.h"
 #include "task_reassignment.h"
 #include "task_store.h"
 
@@ -25,20 +29,28 @@ const google::protobuf::Message* Inner(const cases::v1::CaseEvent& wrapper) {
 }  // namespace
 
 absl::StatusOr<runtime::Principal> TriggersGrpcService::Authorize(
-    grpc::ServerContext* context, const std::string& authority_id) const {
-  return authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id);
+    grpc::ServerContext* context, const std::string& authority_id,
+    const google::protobuf::Message& request) const {
+  return authorities::AuthorizeRequest(authenticator_, *context, authorities_, authority_id,
+                                       request);
 }
 
 grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,
                                                   const v1::IngestCaseEventRequest* request,
                                                   v1::IngestCaseEventResponse* response) {
+  // The caller first: nothing about the request is said to a caller without a valid token.
+  auto caller = authenticator_.Authenticate(*context);
+  if (!caller.ok()) return runtime::ToGrpcStatus(caller.status());
+  if (auto s = runtime::CheckRequest(*request); !s.ok()) return runtime::ToGrpcStatus(s);
   const google::protobuf::Message* event = Inner(request->event());
   if (event == nullptr) return Invalid("event: one case event must be set");
   const auto* meta_field = event->GetDescriptor()->FindFieldByName("meta");
+  if (meta_field == nullptr) return Invalid("event: a case event without meta");
   const auto& meta = dynamic_cast<const common::v1::EventMeta&>(
       event->GetReflection()->GetMessage(*event, meta_field));
-  if (auto caller = Authorize(context, meta.authority_id()); !caller.ok()) {
-    return runtime::ToGrpcStatus(caller.status());
+  if (auto s = authorities::CheckCallerAuthority(*caller, authorities_, meta.authority_id());
+      !s.ok()) {
+    return runtime::ToGrpcStatus(s);
   }
   if (meta.event_id().empty()) return Invalid("event.meta.event_id is required");
   if (!meta.has_occurred_at()) return Invalid("event.meta.occurred_at is required");
@@ -46,13 +58,21 @@ grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,
   const std::string child_id =
       child_field == nullptr ? "" : event->GetReflection()->GetString(*event, child_field);
   if (child_id.empty()) return Invalid("event.child_id is required");
-  if (meta.event_id().size() > 256 || child_id.size() > 256) {
-    return Invalid("event ids and child ids are at most 256 characters");
-  }
 
   auto record =
       kafka::MakeEventRecord(case_events_topic_, child_id, *event, kafka::ContentType::kProtobuf);
   if (!record.ok()) return runtime::ToGrpcStatus(record.status());
+  // Only what the case-events consumer would take (it would dead-letter the rest).
+  const kafka::ConsumedMessage as_consumed{.topic = record->topic,
+                                           .key = record->key,
+                                           .value = record->value,
+                                           .headers = record->headers};
+  const auto served = [this](std::string_view id) {
+    return authorities_.Find(std::string(id)) != nullptr;
+  };
+  if (auto rejection = CheckIngestedCaseEvent(as_consumed, served, HandlerOptions{}.limits)) {
+    return Invalid(absl::StrCat("event: ", rejection->detail, " (", rejection->reason, ")"));
+  }
   auto delivered = producer_.ProduceAndWait(*std::move(record), absl::Seconds(10));
   if (!delivered.ok()) {
     return grpc::Status(
@@ -66,7 +86,7 @@ grpc::Status TriggersGrpcService::IngestCaseEvent(grpc::ServerContext* context,
 grpc::Status TriggersGrpcService::ListTasks(grpc::ServerContext* context,
                                             const v1::ListTasksRequest* request,
                                             v1::ListTasksResponse* response) {
-  if (auto caller = Authorize(context, request->authority_id()); !caller.ok()) {
+  if (auto caller = Authorize(context, request->authority_id(), *request); !caller.ok()) {
     return runtime::ToGrpcStatus(caller.status());
   }
   if (request->page().page_size() < 0) return Invalid("page.page_size must not be negative");
@@ -85,7 +105,7 @@ grpc::Status TriggersGrpcService::ListTasks(grpc::ServerContext* context,
 grpc::Status TriggersGrpcService::GetTask(grpc::ServerContext* context,
                                           const v1::GetTaskRequest* request,
                                           v1::OversightTask* response) {
-  if (auto caller = Authorize(context, request->authority_id()); !caller.ok()) {
+  if (auto caller = Authorize(context, request->authority_id(), *request); !caller.ok()) {
     return runtime::ToGrpcStatus(caller.status());
   }
   if (request->task_id().empty()) return Invalid("task_id is required");
@@ -100,7 +120,7 @@ grpc::Status TriggersGrpcService::GetTask(grpc::ServerContext* context,
 grpc::Status TriggersGrpcService::ReassignTask(grpc::ServerContext* context,
                                                const v1::ReassignTaskRequest* request,
                                                v1::OversightTask* response) {
-  auto caller = Authorize(context, request->authority_id());
+  auto caller = Authorize(context, request->authority_id(), *request);
   if (!caller.ok()) return runtime::ToGrpcStatus(caller.status());
   if (request->task_id().empty()) return Invalid("task_id is required");
   if (request->owner_id().empty()) return Invalid("owner_id is required (the new owner)");
@@ -145,7 +165,7 @@ grpc::Status TriggersGrpcService::ReassignTask(grpc::ServerContext* context,
 grpc::Status TriggersGrpcService::GetTeamSummary(grpc::ServerContext* context,
                                                  const v1::TeamSummaryRequest* request,
                                                  v1::TeamSummary* response) {
-  if (auto caller = Authorize(context, request->authority_id()); !caller.ok()) {
+  if (auto caller = Authorize(context, request->authority_id(), *request); !caller.ok()) {
     return runtime::ToGrpcStatus(caller.status());
   }
   if (request->team_id().empty()) return Invalid("team_id is required");

@@ -1,7 +1,7 @@
 // The gRPC API of oversight-triggers (oversight.triggers.v1.OversightTriggersService).
 // Handlers authenticate, validate and delegate: to the TaskStore, the producer, and for
 // reassignment to the rules of task_reassignment.h. Every call needs a bearer token for the
-// authority it names (authorities::AuthorizeCall).
+// authority it names and passes the checks every request passes (authorities::AuthorizeRequest).
 #pragma once
 
 #include <string>
@@ -30,10 +30,13 @@ class TriggersGrpcService final : public v1::OversightTriggersService::Service {
         case_events_topic_(std::move(case_events_topic)),
         tasks_topic_(std::move(tasks_topic)) {}
 
-  // Validates the event like the Kafka consumer does (a known event type with meta.event_id,
-  // meta.authority_id of a served authority, meta.occurred_at, child_id) and produces it to the
-  // case-events topic, keyed by child id; returns once the broker acknowledged it.
-  // INVALID_ARGUMENT naming the field; UNAVAILABLE if the broker did not acknowledge.
+  // Authenticates the caller first, then checks the request (runtime::CheckRequest), the token's
+  // authority against meta.authority_id, and the event exactly as the case-events consumer
+  // would (CheckIngestedCaseEvent: a known event type with meta.event_id, meta.authority_id of a
+  // served authority, valid timestamps, child_id equal to the subject, at most 64 KiB), and
+  // produces it to the case-events topic, keyed by child id; returns once the broker
+  // acknowledged it. INVALID_ARGUMENT naming the field; UNAVAILABLE if the broker did not
+  // acknowledge. Whether the child is known is the consumer's decision (unknown_child).
   grpc::Status IngestCaseEvent(grpc::ServerContext* context,
                                const v1::IngestCaseEventRequest* request,
                                v1::IngestCaseEventResponse* response) override;
@@ -66,8 +69,10 @@ class TriggersGrpcService final : public v1::OversightTriggersService::Service {
                               v1::TeamSummary* response) override;
 
  private:
+  // The caller, their authority, and the checks every request passes (AuthorizeRequest).
   absl::StatusOr<runtime::Principal> Authorize(grpc::ServerContext* context,
-                                               const std::string& authority_id) const;
+                                               const std::string& authority_id,
+                                               const google::protobuf::Message& request) const;
 
   const authorities::AuthorityRegistry& authorities_;
   redis::ConnectionPool& pool_;

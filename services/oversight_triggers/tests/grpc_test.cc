@@ -403,5 +403,68 @@ TEST_F(GrpcTest, TeamSummaryCountsOpenOverdueAndThisLondonMonthsCompletions) {
       grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// Hostile calls (issue #10): IngestCaseEvent names nothing about the request to a caller
+// without a valid token, refuses a token for another authority, and takes only what the
+// case-events consumer would (a timestamp out of range, an unknown enum value, a payload over the
+// consumer's 64 KiB are INVALID_ARGUMENT, not produced); a 1 MiB id is refused, not echoed.
+TEST_F(GrpcTest, IngestCaseEventAuthenticatesFirstAndTakesOnlyWhatTheConsumerWould) {
+  v1::IngestCaseEventRequest empty;
+  v1::IngestCaseEventResponse response;
+  grpc::Status status =
+      Call(&v1::OversightTriggersService::Stub::IngestCaseEvent, "", empty, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+
+  auto allocated =
+      Meta<cases::v1::CaseAllocated>("lcs-ingest-1", "child-9", Utc("2026-05-11T07:00:00Z"));
+  allocated.set_child_id("child-9");
+  allocated.set_worker_id("worker-1");
+  v1::IngestCaseEventRequest request;
+  *request.mutable_event()->mutable_case_allocated() = allocated;
+  runtime::TokenClaims claims{.subject = "lcs", .authority_id = "havering"};
+  claims.issued_at = clock_.Now();
+  const std::string havering = *runtime::MintToken(claims, runtime::JwtAlgorithm::kHS256, kSecret);
+  status = Call(&v1::OversightTriggersService::Stub::IngestCaseEvent, havering, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+
+  struct Case {
+    const char* name;
+    std::function<void(cases::v1::CaseAllocated&)> spoil;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"occurred in year 10000",
+       [](auto& e) { e.mutable_meta()->mutable_occurred_at()->set_seconds(253402300800); },
+       "event.case_allocated.meta.occurred_at: not a valid timestamp"},
+      {"unknown case type",
+       [](auto& e) { e.set_case_type(static_cast<common::v1::CaseType>(9999)); },
+       "event.case_allocated.case_type: 9999 is not a oversight.common.v1.CaseType value"},
+      {"a 1 MiB worker id", [](auto& e) { e.set_worker_id(std::string(1 << 20, 'w')); },
+       "event.case_allocated.worker_id: at most 256 characters (got 1048576)"},
+      {"over the consumer's 64 KiB",
+       [](auto& e) { e.mutable_meta()->set_source(std::string(70000, 's')); },
+       "(payload_too_large)"},
+      {"subject another child", [](auto& e) { e.mutable_meta()->set_subject("child-8"); },
+       "(contract_violation)"},
+  };
+  for (const Case& c : cases) {
+    auto spoiled = allocated;
+    c.spoil(spoiled);
+    *request.mutable_event()->mutable_case_allocated() = spoiled;
+    status = Call(&v1::OversightTriggersService::Stub::IngestCaseEvent, Token("lcs"), request,
+                  &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.name;
+    EXPECT_NE(status.error_message().find(c.message), std::string::npos)
+        << c.name << ": " << status.error_message();
+  }
+
+  v1::GetTaskRequest get;
+  get.set_authority_id("devon");
+  get.set_task_id(std::string(1 << 20, 't'));
+  v1::OversightTask task;
+  status = Call(&v1::OversightTriggersService::Stub::GetTask, Token("reader"), get, &task);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "task_id: at most 256 characters (got 1048576)");
+}
+
 }  // namespace
 }  // namespace oversight::triggers

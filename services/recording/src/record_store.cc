@@ -71,7 +71,8 @@ std::vector<std::string> WorkersOf(const v1::Record& r) {
 }
 
 std::string DueScore(const common::v1::Date& d) {
-  return std::to_string(d.year() * 10000 + d.month() * 100 + d.day());
+  // 64-bit: a date that validation let through must not overflow (validation keeps 1900-2200).
+  return std::to_string(int64_t{d.year()} * 10000 + int64_t{d.month()} * 100 + d.day());
 }
 
 absl::Time Expiry(const std::string& seconds) {

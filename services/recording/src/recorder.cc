@@ -7,6 +7,7 @@
 #include "lifecycle.h"
 #include "oversight/events/outbound.h"
 #include "oversight/policy/period.h"
+#include "oversight/runtime/request_checks.h"
 #include "validation.h"
 
 namespace oversight::recording {
@@ -212,6 +213,7 @@ absl::StatusOr<Verification> Recorder::Verify(const runtime::Principal& who,
                                               const std::string& record_id) {
   auto served = Served(authority);
   if (!served.ok()) return served.status();
+  if (record_id.empty()) return absl::InvalidArgumentError("record_id is required");
   auto head = store_.Head(authority, record_id);
   if (!head.ok()) return head.status();
   if (head->status() == v1::RECORD_STATUS_PURGED) {
@@ -304,7 +306,9 @@ absl::StatusOr<v1::ListRecordsResponse> Recorder::List(const runtime::Principal&
   }
   const int page_size =
       request.page().page_size() == 0 ? 50 : std::min(request.page().page_size(), 500);
-  const size_t offset = std::strtoull(request.page().page_token().c_str(), nullptr, 10);
+  auto parsed_offset = runtime::ParseOffsetPageToken(request.page().page_token());
+  if (!parsed_offset.ok()) return parsed_offset.status();
+  const size_t offset = *parsed_offset;
   auto ids = store_.RecordIds(request.authority_id(), request.supervisee_id(), request.child_id());
   if (!ids.ok()) return ids.status();
   v1::ListRecordsResponse response;

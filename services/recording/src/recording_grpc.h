@@ -1,8 +1,11 @@
 // The gRPC API of recording (oversight.recording.v1.RecordingService). Each handler
-// authenticates the bearer token (runtime::Authenticator), borrows a Redis connection and
-// delegates to a Recorder; library errors pass through with their canonical codes
-// (INVALID_ARGUMENT, PERMISSION_DENIED with the H16/S14 reason, FAILED_PRECONDITION, NOT_FOUND,
-// ABORTED on a concurrent change, UNAVAILABLE when Redis is down).
+// authenticates the bearer token, checks the request's authority against the token's
+// (PERMISSION_DENIED before anything is looked up, so another authority's caller cannot tell
+// which records exist) and the limits every request passes (authorities::AuthorizeRequest),
+// borrows a Redis connection and delegates to a Recorder; library errors pass through with their
+// canonical codes (INVALID_ARGUMENT, PERMISSION_DENIED with the H16/S14 reason,
+// FAILED_PRECONDITION, NOT_FOUND, ABORTED on a concurrent change, UNAVAILABLE when Redis is
+// down).
 #pragma once
 
 #include <string>
@@ -64,9 +67,12 @@ class RecordingGrpcService final : public v1::RecordingService::Service {
                                   v1::PurgeWorkerRecordsResponse* response) override;
 
  private:
-  // Authenticates, then runs `call(recorder, principal)` with a per-call store.
+  // The caller, the request's authority (the token's, when it names one) and the checks every
+  // request passes (authorities::AuthorizeRequest), then `call(recorder, principal)` with a
+  // per-call store.
   template <typename Call>
-  grpc::Status Run(grpc::ServerContext* context, Call call);
+  grpc::Status Run(grpc::ServerContext* context, const std::string& authority_id,
+                   const google::protobuf::Message& request, Call call);
 
   const authorities::AuthorityRegistry& authorities_;
   redis::ConnectionPool& pool_;

@@ -188,6 +188,19 @@ absl::Status ValidateDraft(const v1::Record& record, absl::Time now) {
 absl::Status ValidateRecord(const v1::Record& record, absl::Time now) {
   if (auto s = ValidateIdentity(record, now); !s.ok()) return s;
   if (auto s = ValidateActions(record.actions(), "actions"); !s.ok()) return s;
+  // Every action goes on the agenda, whatever the kind of the record it sits in (a personal
+  // supervision sent with oversight headings keeps them): each is checked here, not only by its
+  // kind's headings below (a due_on of year 2147483647 overflowed the agenda score).
+  for (int i = 0; i < record.children_size(); ++i) {
+    if (auto s = ValidateActions(record.children(i).actions(),
+                                 absl::StrCat("children[", i, "].actions"));
+        !s.ok())
+      return s;
+  }
+  if (record.has_oversight()) {
+    if (auto s = ValidateActions(record.oversight().actions(), "oversight.actions"); !s.ok())
+      return s;
+  }
 
   if (record.has_missed()) {
     // A missed or cancelled session: the planned kind, the parties and why.

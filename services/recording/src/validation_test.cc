@@ -72,6 +72,23 @@ TEST(ValidationTest, EachMissingHeadingIsRefusedNamingTheField) {
          return r;
        },
        "not a real date"},
+      {"a personal supervision with an oversight heading's action due in year 2147483647",
+       [] {
+         auto r = testing::PersonalSupervision();
+         *r.mutable_oversight()->add_actions() =
+             testing::Action("Visit", "worker-1", testing::Day(2147483647, 1, 1));
+         return r;
+       },
+       "oversight.actions[0].due_on"},
+      {"a child's action in a record that is not a case supervision",
+       [] {
+         auto r = testing::PersonalSupervision();
+         auto* child = r.add_children();
+         child->set_child_id("child-1");
+         *child->add_actions() = testing::Action("Visit", "worker-1", testing::Day(2026, 13, 1));
+         return r;
+       },
+       "children[0].actions[0].due_on"},
       {"case supervision without children",
        [] {
          auto r = testing::CaseSupervision();

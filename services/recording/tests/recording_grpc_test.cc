@@ -109,6 +109,71 @@ class RecordingGrpcTest : public ::testing::Test {
   std::unique_ptr<v1::RecordingService::Stub> stub_;
 };
 
+// A token for another authority is refused before anything is looked up: the same
+// PERMISSION_DENIED for a record that exists and one that does not, for reads and writes
+// (it was NOT_FOUND for an unknown record, telling another authority which records exist).
+TEST_F(RecordingGrpcTest, ATokenForAnotherAuthorityIsRefusedBeforeAnyLookup) {
+  v1::CreateRecordRequest create;
+  *create.mutable_record() = testing::PersonalSupervision("devon", "2026-03-02T10:00:00Z");
+  v1::Record created;
+  ASSERT_TRUE(stub_->CreateRecord(As("manager-1").get(), create, &created).ok());
+
+  runtime::TokenClaims claims;
+  claims.subject = "manager-1";
+  claims.roles = {"senior_manager"};
+  claims.authority_id = "havering";
+  claims.issued_at = clock_.Now();
+  const std::string havering = *runtime::MintToken(claims, runtime::JwtAlgorithm::kHS256, kSecret);
+  auto as_havering = [&] {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->AddMetadata("authorization", "Bearer " + havering);
+    return context;
+  };
+  for (const char* id : {"rec-1", "rec-that-does-not-exist"}) {
+    v1::GetRecordRequest get;
+    get.set_authority_id("devon");
+    get.set_record_id(id);
+    v1::Record record;
+    grpc::Status status = stub_->GetRecord(as_havering().get(), get, &record);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << id;
+    EXPECT_EQ(status.error_message(), "the token is for authority \"havering\", not \"devon\"");
+    v1::SignRecordRequest sign;
+    sign.set_authority_id("devon");
+    sign.set_record_id(id);
+    sign.set_party(v1::PARTY_SUPERVISOR);
+    EXPECT_EQ(stub_->SignRecord(as_havering().get(), sign, &record).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << id;
+  }
+  v1::Record copy;
+  create.mutable_record()->set_record_id("rec-2");
+  EXPECT_EQ(stub_->CreateRecord(as_havering().get(), create, &copy).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Hostile requests (issue #10): a 1 MiB id and a page token no call issued are INVALID_ARGUMENT
+// naming the field, without echoing the value.
+TEST_F(RecordingGrpcTest, HugeIdsAndGarbagePageTokensAreInvalid) {
+  v1::GetRecordRequest get;
+  get.set_authority_id("devon");
+  get.set_record_id(std::string(1 << 20, 'r'));
+  v1::Record record;
+  grpc::Status status = stub_->GetRecord(As("manager-1").get(), get, &record);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "record_id: at most 256 characters (got 1048576)");
+
+  v1::ListRecordsRequest list;
+  list.set_authority_id("devon");
+  list.set_supervisee_id("worker-1");
+  list.mutable_page()->set_page_token("%not-a-page-token%");
+  v1::ListRecordsResponse listed;
+  status = stub_->ListRecords(As("manager-1").get(), list, &listed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("page.page_token: not a token this call issued"),
+            std::string::npos)
+      << status.error_message();
+}
+
 TEST_F(RecordingGrpcTest, CallsWithoutATokenAreUnauthenticated) {
   grpc::ClientContext context;
   v1::GetRecordRequest request;

@@ -11,6 +11,7 @@
 #include "oversight/kafka/event_record.h"
 #include "oversight/policy/period.h"
 #include "oversight/redis/outbox.h"
+#include "oversight/runtime/request_checks.h"
 
 namespace oversight::scheduling {
 namespace {
@@ -908,6 +909,9 @@ absl::StatusOr<v1::Schedule> ItemStore::ChildSchedule(const std::string& a,
 
 absl::StatusOr<v1::ListDueItemsResponse> ItemStore::ListDue(const v1::ListDueItemsRequest& request,
                                                             absl::Time now) {
+  auto parsed_offset = runtime::ParseOffsetPageToken(request.page().page_token());
+  if (!parsed_offset.ok()) return parsed_offset.status();
+  const size_t offset = *parsed_offset;
   const std::string& a = request.authority_id();
   const std::string index = !request.supervisor_id().empty() ? DueSupKey(a, request.supervisor_id())
                             : !request.team_id().empty()     ? DueTeamKey(a, request.team_id())
@@ -918,10 +922,6 @@ absl::StatusOr<v1::ListDueItemsResponse> ItemStore::ListDue(const v1::ListDueIte
       request.has_window_end() ? std::to_string(request.window_end().seconds()) : "+inf";
   const int page_size =
       request.page().page_size() <= 0 ? 50 : std::min(request.page().page_size(), 500);
-  size_t offset = 0;
-  if (!request.page().page_token().empty()) {
-    offset = std::strtoull(request.page().page_token().c_str(), nullptr, 10);
-  }
   auto ids =
       connection_.Command({"ZRANGEBYSCORE", index, from, to}, redis::Idempotency::kIdempotent);
   if (!ids.ok()) return ids.status();

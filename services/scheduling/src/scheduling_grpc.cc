@@ -14,15 +14,18 @@ grpc::Status Invalid(const std::string& message) {
 }  // namespace
 
 grpc::Status SchedulingGrpcService::Authorize(grpc::ServerContext* context,
-                                              const std::string& authority_id) const {
+                                              const std::string& authority_id,
+                                              const google::protobuf::Message& request) const {
   return runtime::ToGrpcStatus(
-      authorities::AuthorizeCall(authenticator_, *context, authorities_, authority_id).status());
+      authorities::AuthorizeRequest(authenticator_, *context, authorities_, authority_id, request)
+          .status());
 }
 
 grpc::Status SchedulingGrpcService::GetWorkerSchedule(grpc::ServerContext* context,
                                                       const v1::GetWorkerScheduleRequest* request,
                                                       v1::Schedule* response) {
-  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (auto status = Authorize(context, request->authority_id(), *request); !status.ok())
+    return status;
   if (request->worker_id().empty()) return Invalid("worker_id is required");
   auto lease = pool_.Acquire();
   ItemStore store(*lease, schedule_topic_);
@@ -35,7 +38,8 @@ grpc::Status SchedulingGrpcService::GetWorkerSchedule(grpc::ServerContext* conte
 grpc::Status SchedulingGrpcService::GetChildSchedule(grpc::ServerContext* context,
                                                      const v1::GetChildScheduleRequest* request,
                                                      v1::Schedule* response) {
-  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (auto status = Authorize(context, request->authority_id(), *request); !status.ok())
+    return status;
   if (request->child_id().empty()) return Invalid("child_id is required");
   auto lease = pool_.Acquire();
   ItemStore store(*lease, schedule_topic_);
@@ -48,7 +52,8 @@ grpc::Status SchedulingGrpcService::GetChildSchedule(grpc::ServerContext* contex
 grpc::Status SchedulingGrpcService::ListDueItems(grpc::ServerContext* context,
                                                  const v1::ListDueItemsRequest* request,
                                                  v1::ListDueItemsResponse* response) {
-  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (auto status = Authorize(context, request->authority_id(), *request); !status.ok())
+    return status;
   if (!request->supervisor_id().empty() && !request->team_id().empty()) {
     return Invalid("set supervisor_id or team_id, not both");
   }
@@ -68,7 +73,8 @@ grpc::Status SchedulingGrpcService::ListDueItems(grpc::ServerContext* context,
 grpc::Status SchedulingGrpcService::ExplainItem(grpc::ServerContext* context,
                                                 const v1::ExplainItemRequest* request,
                                                 v1::DueItem* response) {
-  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (auto status = Authorize(context, request->authority_id(), *request); !status.ok())
+    return status;
   if (request->item_id().empty()) return Invalid("item_id is required");
   auto lease = pool_.Acquire();
   ItemStore store(*lease, schedule_topic_);
@@ -81,7 +87,8 @@ grpc::Status SchedulingGrpcService::ExplainItem(grpc::ServerContext* context,
 grpc::Status SchedulingGrpcService::GetCompliance(grpc::ServerContext* context,
                                                   const v1::ComplianceRequest* request,
                                                   v1::ComplianceResponse* response) {
-  if (auto status = Authorize(context, request->authority_id()); !status.ok()) return status;
+  if (auto status = Authorize(context, request->authority_id(), *request); !status.ok())
+    return status;
   if (request->has_period_start() && request->has_period_end() &&
       request->period_end().seconds() < request->period_start().seconds()) {
     return Invalid("period_end is before period_start");

@@ -13,8 +13,9 @@
 namespace oversight::scheduling {
 
 // Thread-safe: each call borrows its own Redis connection from the pool. Every call checks the
-// bearer token (runtime::Authenticator) and that authority_id is served and matches the token's
-// authority, else UNAUTHENTICATED / INVALID_ARGUMENT / PERMISSION_DENIED.
+// bearer token (runtime::Authenticator), that authority_id is served and matches the token's
+// authority, and the limits every request passes (runtime::CheckRequest), else UNAUTHENTICATED /
+// INVALID_ARGUMENT / PERMISSION_DENIED / INVALID_ARGUMENT naming the field.
 class SchedulingGrpcService final : public v1::SchedulingService::Service {
  public:
   SchedulingGrpcService(const authorities::AuthorityRegistry& authorities,
@@ -55,7 +56,9 @@ class SchedulingGrpcService final : public v1::SchedulingService::Service {
                              v1::ComplianceResponse* response) override;
 
  private:
-  grpc::Status Authorize(grpc::ServerContext* context, const std::string& authority_id) const;
+  // The caller, their authority, and the checks every request passes (AuthorizeRequest).
+  grpc::Status Authorize(grpc::ServerContext* context, const std::string& authority_id,
+                         const google::protobuf::Message& request) const;
 
   const authorities::AuthorityRegistry& authorities_;
   redis::ConnectionPool& pool_;

@@ -170,6 +170,40 @@ TEST_F(ApiTest, BadRecordsAreDeadLettersAndBadRequestsInvalid) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// Hostile requests (issue #10): a 1 MiB id, an out-of-range timestamp and a page token no call
+// issued are INVALID_ARGUMENT naming the field, without echoing the value.
+TEST_F(ApiTest, HugeIdsBadTimestampsAndGarbagePageTokensAreInvalid) {
+  grpc::ServerContext context;
+  v1::GetWorkerScheduleRequest request;
+  request.set_authority_id("devon");
+  request.set_worker_id(std::string(1 << 20, 'w'));
+  v1::Schedule schedule;
+  grpc::Status status = api_->GetWorkerSchedule(&context, &request, &schedule);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "worker_id: at most 256 characters (got 1048576)");
+
+  grpc::ServerContext compliance_context;
+  v1::ComplianceRequest compliance;
+  compliance.set_authority_id("devon");
+  compliance.mutable_period_end()->set_seconds(253402300800);  // year 10000
+  v1::ComplianceResponse figures;
+  status = api_->GetCompliance(&compliance_context, &compliance, &figures);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("period_end: not a valid timestamp"), std::string::npos)
+      << status.error_message();
+
+  grpc::ServerContext list_context;
+  v1::ListDueItemsRequest list;
+  list.set_authority_id("devon");
+  list.mutable_page()->set_page_token("%not-a-page-token%");
+  v1::ListDueItemsResponse response;
+  status = api_->ListDueItems(&list_context, &list, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("page.page_token: not a token this call issued"),
+            std::string::npos)
+      << status.error_message();
+}
+
 TEST_F(ApiTest, ComplianceOverAMonthAndBadPeriods) {
   ASSERT_EQ(handlers_->Handle(Record(Joined("devon"), "worker-1")).kind,
             kafka::HandlerOutcome::Kind::kProcessed);

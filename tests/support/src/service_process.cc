@@ -76,7 +76,9 @@ absl::Status ServiceProcess::Launch(absl::Duration timeout) {
 }
 
 std::shared_ptr<grpc::Channel> ServiceProcess::Channel() const {
-  return grpc::CreateChannel(grpc_target(), grpc::InsecureChannelCredentials());
+  return grpc::CreateChannel(grpc_target(), spec_.credentials != nullptr
+                                                ? spec_.credentials
+                                                : grpc::InsecureChannelCredentials());
 }
 
 std::string ServiceProcess::Health() const {

@@ -94,9 +94,10 @@ std::map<std::string, std::string> System::CommonEnv(const std::string& service)
   return env;
 }
 
-absl::StatusOr<ServiceProcess*> System::StartService(const std::string& service,
-                                                     std::map<std::string, std::string> extra_env) {
-  return Launch(service, service, std::move(extra_env));
+absl::StatusOr<ServiceProcess*> System::StartService(
+    const std::string& service, std::map<std::string, std::string> extra_env,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return Launch(service, service, std::move(extra_env), std::move(credentials));
 }
 
 absl::StatusOr<ServiceProcess*> System::StartReplica(const std::string& service,
@@ -108,8 +109,10 @@ absl::StatusOr<ServiceProcess*> System::StartReplica(const std::string& service,
   return Launch(service, service + "/" + replica, std::move(extra_env));
 }
 
-absl::StatusOr<ServiceProcess*> System::Launch(const std::string& service, const std::string& name,
-                                               std::map<std::string, std::string> extra_env) {
+absl::StatusOr<ServiceProcess*> System::Launch(
+    const std::string& service, const std::string& name,
+    std::map<std::string, std::string> extra_env,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   auto layout = Layouts().find(service);
   if (layout == Layouts().end()) return absl::InvalidArgumentError("unknown service " + service);
   ServiceSpec spec;
@@ -119,6 +122,7 @@ absl::StatusOr<ServiceProcess*> System::Launch(const std::string& service, const
   spec.env = CommonEnv(service);
   for (auto& [key, value] : extra_env)
     spec.env[key] = std::move(value);
+  spec.credentials = std::move(credentials);
   auto process = ServiceProcess::Start(std::move(spec));
   if (!process.ok()) return process.status();
   ServiceProcess* raw = process->get();

@@ -20,6 +20,9 @@ struct ServiceSpec {
   std::string name;                        // e.g. "oversight-triggers", for logs
   std::string binary;                      // absolute path of the service binary
   std::map<std::string, std::string> env;  // OVERSIGHT_* configuration
+  // How Channel() (and so the start-up health check) connects: null for plaintext; TLS
+  // credentials (grpc::SslCredentials) for a service configured with grpc.tls.*.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
 };
 
 // The path of a service binary in this build: $OVERSIGHT_BINARY_DIR/services/<dir>/<binary>.
@@ -38,7 +41,7 @@ class ServiceProcess {
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
   std::string grpc_target() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
-  // A channel to the service's gRPC port (insecure, loopback).
+  // A channel to the service's gRPC port (loopback; plaintext unless the spec has credentials).
   std::shared_ptr<grpc::Channel> Channel() const;
 
   // grpc.health.v1 Check for the whole server: "SERVING", "NOT_SERVING", or the error.

@@ -48,9 +48,12 @@ class System {
   std::string Topic(const std::string& name) const;
 
   // Starts one service (kTriggers, kNotifications, kScheduling, kRecording) with the common
-  // configuration plus `extra_env`, and waits until it is SERVING.
-  absl::StatusOr<ServiceProcess*> StartService(const std::string& service,
-                                               std::map<std::string, std::string> extra_env = {});
+  // configuration plus `extra_env`, and waits until it is SERVING. `credentials`: how the
+  // System and the test connect to it (null: plaintext; TLS credentials for a service started
+  // with grpc.tls.* in `extra_env`).
+  absl::StatusOr<ServiceProcess*> StartService(
+      const std::string& service, std::map<std::string, std::string> extra_env = {},
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
   // Starts another replica of a started service: same configuration and consumer group (so the
   // replicas share the topics' partitions), its own process and ports; service(name + "/" +
   // replica) finds it.
@@ -87,8 +90,10 @@ class System {
  private:
   System() = default;
   std::map<std::string, std::string> CommonEnv(const std::string& service) const;
-  absl::StatusOr<ServiceProcess*> Launch(const std::string& service, const std::string& name,
-                                         std::map<std::string, std::string> extra_env);
+  absl::StatusOr<ServiceProcess*> Launch(
+      const std::string& service, const std::string& name,
+      std::map<std::string, std::string> extra_env,
+      std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
   std::unique_ptr<redis::testing::RedisServer> redis_;
   std::unique_ptr<kafka::testing::TestBroker> broker_;
