@@ -83,6 +83,7 @@ absl::StatusOr<TopicReadResult> ReadTopicToEnd(
       return absl::UnavailableError(
           absl::StrCat("watermarks of ", topic, "[", p, "]: ", rd_kafka_err2str(err)));
     }
+    result.no_longer_held += low;
     if (high <= low) continue;  // empty
     internal::PartitionListPtr assignment(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = low;

@@ -463,6 +463,47 @@ TEST_P(KafkaIntegrationTest, AdminEnsureTopicsSetsTopicConfigsOrRefusesABadOne) 
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
 }
 
+// The embedded broker (librdkafka's mock cluster) keeps about 5 MB per partition and drops the
+// oldest records beyond it; Apache Kafka (default retention) keeps them all. ReadTopicToEnd says
+// how many the broker no longer holds, so a reader can tell them from records never produced.
+TEST_P(KafkaIntegrationTest, ReadTopicToEndCountsTheRecordsTheBrokerNoLongerHolds) {
+  const std::string topic = NewTopic(1);
+  constexpr int kRecords = 8000;  // 8 MB of values on one partition, incompressible (lz4 is on)
+  std::atomic<int> failed = 0;
+  uint64_t state = 88172645463325252ull;
+  for (int i = 0; i < kRecords; ++i) {
+    OutboundMessage message;
+    message.topic = topic;
+    message.key = "key";
+    message.value.resize(1000);
+    for (char& c : message.value) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      c = static_cast<char>(state);
+    }
+    ASSERT_TRUE(producer_
+                    ->Produce(std::move(message),
+                              [&](const absl::Status& status, const Delivery&) {
+                                if (!status.ok()) ++failed;
+                              })
+                    .ok());
+  }
+  ASSERT_TRUE(producer_->Flush(absl::Seconds(60)).ok());
+  ASSERT_EQ(failed.load(), 0);
+
+  auto read = ReadTopicToEnd(broker_->client_config(), topic,
+                             [](const ConsumedMessage&) { return absl::OkStatus(); });
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->records + read->no_longer_held, kRecords);
+  if (GetParam() == BrokerKind::kEmbedded) {
+    EXPECT_GT(read->no_longer_held, 0);
+    EXPECT_LT(read->records, 6000);  // at most about 5 MB held
+  } else {
+    EXPECT_EQ(read->no_longer_held, 0);
+  }
+}
+
 TEST_P(KafkaIntegrationTest, ReadTopicToEndReadsEveryRecordOnceWithNullValuesAsTombstones) {
   const std::string topic = NewTopic(3);
   for (int i = 0; i < 9; ++i) {
@@ -490,6 +531,7 @@ TEST_P(KafkaIntegrationTest, ReadTopicToEndReadsEveryRecordOnceWithNullValuesAsT
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->partitions, 3);
   EXPECT_EQ(read->records, 11);
+  EXPECT_EQ(read->no_longer_held, 0);
   ASSERT_EQ(by_key["key-4"].size(), 2u);
   EXPECT_FALSE(by_key["key-4"][0].tombstone);
   EXPECT_EQ(by_key["key-4"][0].value, "value-4");

@@ -74,10 +74,11 @@ absl::Status ReadNotifications(simulator::Clients& clients, const std::set<std::
   return absl::OkStatus();
 }
 
-// Every record of `topic` to its end, decoded; `take` sees each event.
-absl::Status ReadTopic(const kafka::ClientConfig& client, const std::string& topic,
-                       const std::function<void(const kafka::ConsumedMessage&,
-                                                const google::protobuf::Message&)>& take) {
+// Every record of `topic` the broker still holds, decoded; `take` sees each event.
+absl::StatusOr<kafka::TopicReadResult> ReadTopic(
+    const kafka::ClientConfig& client, const std::string& topic,
+    const std::function<void(const kafka::ConsumedMessage&, const google::protobuf::Message&)>&
+        take) {
   auto read = kafka::ReadTopicToEnd(
       client, topic,
       [&](const kafka::ConsumedMessage& record) {
@@ -91,7 +92,7 @@ absl::Status ReadTopic(const kafka::ClientConfig& client, const std::string& top
         return absl::OkStatus();
       },
       absl::Minutes(2));
-  return read.status();
+  return read;
 }
 
 }  // namespace
@@ -117,7 +118,7 @@ absl::StatusOr<ObservedOutcome> Observe(simulator::Clients& clients,
           out.task_cancelled.by_key[cancelled->task_id()].insert(cancelled->meta().event_id());
         }
       });
-  if (!read_tasks.ok()) return read_tasks;
+  if (!read_tasks.ok()) return read_tasks.status();
   auto read_sent = ReadTopic(
       topics.client, topics.notifications,
       [&](const kafka::ConsumedMessage&, const google::protobuf::Message& event) {
@@ -127,7 +128,8 @@ absl::StatusOr<ObservedOutcome> Observe(simulator::Clients& clients,
         out.in_app_sent.by_key[sent->notification().notification_id()].insert(
             sent->meta().event_id());
       });
-  if (!read_sent.ok()) return read_sent;
+  if (!read_sent.ok()) return read_sent.status();
+  out.in_app_sent.no_longer_held = read_sent->no_longer_held;
   auto dead = kafka::ReadTopicToEnd(
       topics.client, topics.dead_letters,
       [&](const kafka::ConsumedMessage& record) {

@@ -24,6 +24,10 @@ namespace oversight::faults {
 struct TopicEvents {
   int64_t records = 0;                                  // records of the kind, copies included
   std::map<std::string, std::set<std::string>> by_key;  // e.g. task id -> distinct event ids
+  // Records of the topic (of any kind) the broker no longer held when it was read: the
+  // embedded broker keeps about 5 MB per partition (kafka::TopicReadResult::no_longer_held).
+  // Read for the notifications topic only (the tasks topic stays far below the cap).
+  int64_t no_longer_held = 0;
 };
 
 struct ObservedOutcome {

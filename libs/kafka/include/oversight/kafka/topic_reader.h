@@ -17,6 +17,11 @@ namespace oversight::kafka {
 struct TopicReadResult {
   int partitions = 0;
   int64_t records = 0;  // handed to the handler (tombstones included)
+  // Records the topic once had but the broker no longer holds: the sum of the partitions' start
+  // offsets (low watermarks). Removed by retention or, on the embedded broker (librdkafka's mock
+  // cluster), by its cap of about 5 MB per partition, oldest first. 0 on a topic nothing was
+  // removed from.
+  int64_t no_longer_held = 0;
 };
 
 // Reads a whole topic once, from the start of every partition up to the end it had when the
