@@ -13,6 +13,7 @@
 #include "oversight/events/outbound.h"
 #include "oversight/recording/v1/recording_service.grpc.pb.h"
 #include "oversight/rpc_testing/served_system.h"
+#include "oversight/rpc_testing/served_system_test.h"
 #include "oversight/rpc_testing/system_state.h"
 #include "oversight/rpc_testing/tokens.h"
 #include "oversight/testing/wait_until.h"
@@ -24,15 +25,11 @@ namespace v1 = recording::v1;
 
 constexpr char kCaseRecord[] = "rec-case-child-1";
 
-class AccessRulesTest : public ::testing::Test {
+class AccessRulesTest : public ServedSystemTest {
  protected:
   static void SetUpTestSuite() {
-    auto served = ServedSystem::Start();
-    ASSERT_TRUE(served.ok()) << served.status();
-    served_ = std::move(*served).release();
-    auto reader = StateReader::Create(served_->system());
-    ASSERT_TRUE(reader.ok()) << reader.status();
-    state_ = std::move(*reader).release();
+    ServedSystemTest::SetUpTestSuite();
+    if (state_ == nullptr) return;
     stub_ = v1::RecordingService::NewStub(served_->system().service(e2e::kRecording)->Channel())
                 .release();
     // A case supervision of worker-1 by manager-1 about child-1 (allocated to worker-1 by the
@@ -76,13 +73,9 @@ class AccessRulesTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete stub_;
-    delete state_;
-    delete served_;
     stub_ = nullptr;
-    state_ = nullptr;
-    served_ = nullptr;
+    ServedSystemTest::TearDownTestSuite();
   }
-  void SetUp() override { ASSERT_NE(served_, nullptr) << "the system did not start"; }
 
   template <typename Fn>
   static grpc::Status Call(const std::string& subject, std::vector<std::string> roles, Fn fn) {
@@ -117,8 +110,6 @@ class AccessRulesTest : public ::testing::Test {
     ASSERT_TRUE(granted.ok()) << Describe(granted);
   }
 
-  static inline ServedSystem* served_ = nullptr;
-  static inline StateReader* state_ = nullptr;
   static inline v1::RecordingService::Stub* stub_ = nullptr;
 };
 

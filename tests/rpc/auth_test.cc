@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "oversight/rpc_testing/request_variants.h"
 #include "oversight/rpc_testing/served_system.h"
+#include "oversight/rpc_testing/served_system_test.h"
 #include "oversight/rpc_testing/system_state.h"
 #include "oversight/rpc_testing/tokens.h"
 
@@ -62,26 +63,8 @@ std::vector<BadToken> BadTokens() {
   };
 }
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public ServedSystemTest {
  protected:
-  static void SetUpTestSuite() {
-    auto served = ServedSystem::Start();
-    ASSERT_TRUE(served.ok()) << served.status();
-    served_ = std::move(*served).release();
-    auto reader = StateReader::Create(served_->system());
-    ASSERT_TRUE(reader.ok()) << reader.status();
-    state_ = std::move(*reader).release();
-  }
-  static void TearDownTestSuite() {
-    delete state_;
-    delete served_;
-    state_ = nullptr;
-    served_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(served_, nullptr) << "the system did not start"; }
-
-  static inline ServedSystem* served_ = nullptr;
-  static inline StateReader* state_ = nullptr;
 };
 
 // The services and RPCs the proto files declare ("service X {" and "rpc Y(" in

@@ -23,6 +23,7 @@
 #include "absl/strings/str_replace.h"
 #include "oversight/rpc_testing/request_variants.h"
 #include "oversight/rpc_testing/served_system.h"
+#include "oversight/rpc_testing/served_system_test.h"
 #include "oversight/rpc_testing/system_state.h"
 #include "oversight/rpc_testing/tokens.h"
 
@@ -243,24 +244,8 @@ bool IsServerFault(grpc::StatusCode code) {
          code == grpc::StatusCode::UNIMPLEMENTED;
 }
 
-class MalformedTest : public ::testing::Test {
+class MalformedTest : public ServedSystemTest {
  protected:
-  static void SetUpTestSuite() {
-    auto served = ServedSystem::Start();
-    ASSERT_TRUE(served.ok()) << served.status();
-    served_ = std::move(*served).release();
-    auto reader = StateReader::Create(served_->system());
-    ASSERT_TRUE(reader.ok()) << reader.status();
-    state_ = std::move(*reader).release();
-  }
-  static void TearDownTestSuite() {
-    delete state_;
-    delete served_;
-    state_ = nullptr;
-    served_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(served_, nullptr) << "the system did not start"; }
-
   static std::string Fill(const std::string& text) {
     const int64_t now = absl::ToUnixSeconds(absl::Now());
     const Seeded& seed = served_->seeded();
@@ -289,9 +274,6 @@ class MalformedTest : public ::testing::Test {
     options.deadline = absl::Seconds(5);
     return options;
   }
-
-  static inline ServedSystem* served_ = nullptr;
-  static inline StateReader* state_ = nullptr;
 };
 
 TEST_F(MalformedTest, GeneratedMalformedRequestsAreRefusedNamingTheFieldAndChangeNothing) {
