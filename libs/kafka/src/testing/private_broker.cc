@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "oversight/kafka/testing/test_broker.h"
 #include "oversight/testing/child_process.h"
 
 namespace oversight::kafka::testing {
@@ -28,14 +29,7 @@ PrivateBroker::~PrivateBroker() {
 }
 
 ClientConfig PrivateBroker::client_config() const {
-  ClientConfig config;
-  config.bootstrap_servers = bootstrap_;
-  config.client_id = "oversight-test";
-  config.properties = {
-      {"topic.metadata.refresh.interval.ms", "2000"},
-      {"reconnect.backoff.max.ms", "1000"},
-  };
-  return config;
+  return TestClientConfig(bootstrap_);
 }
 
 absl::Status PrivateBroker::Kill() {

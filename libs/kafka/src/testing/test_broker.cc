@@ -88,15 +88,19 @@ std::unique_ptr<TestBroker> TestBroker::Connect(std::string bootstrap) {
 
 TestBroker::~TestBroker() = default;
 
-ClientConfig TestBroker::client_config() const {
+ClientConfig TestClientConfig(const std::string& bootstrap) {
   ClientConfig config;
-  config.bootstrap_servers = bootstrap_;
+  config.bootstrap_servers = bootstrap;
   config.client_id = "oversight-test";
   config.properties = {
       {"topic.metadata.refresh.interval.ms", "2000"},
       {"reconnect.backoff.max.ms", "1000"},
   };
   return config;
+}
+
+ClientConfig TestBroker::client_config() const {
+  return TestClientConfig(bootstrap_);
 }
 
 absl::Status TestBroker::CreateTopics(const std::vector<TopicSpec>& topics) {

@@ -31,6 +31,10 @@ struct EmbeddedBrokerOptions {
   int partitions = 3;
 };
 
+// A ClientConfig for a test broker at `bootstrap` with test-friendly metadata refresh and
+// reconnect back-off (what TestBroker and PrivateBroker hand out).
+ClientConfig TestClientConfig(const std::string& bootstrap);
+
 // A Kafka cluster for a test.
 //
 // kReal reads the bootstrap address from the file named by OVERSIGHT_KAFKA_BOOTSTRAP_FILE (set
