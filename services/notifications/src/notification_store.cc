@@ -4,6 +4,7 @@
 #include "delivery_queue.h"
 #include "oversight/events/outbound.h"
 #include "oversight/pipeline/outbox_event.h"
+#include "oversight/redis/outbox.h"
 #include "oversight/runtime/request_checks.h"
 
 namespace oversight::notifications {
@@ -148,8 +149,29 @@ absl::StatusOr<v1::Preferences> NotificationStore::GetPreferences(const std::str
   auto reply =
       connection_.Command({"GET", PrefsKey(authority, recipient)}, redis::Idempotency::kIdempotent);
   if (!reply.ok()) return reply.status();
+  return PreferencesFrom(*reply, authority, recipient);
+}
+
+absl::StatusOr<std::map<std::string, v1::Preferences>> NotificationStore::GetPreferences(
+    const std::string& authority, const std::vector<std::string>& recipients) {
+  std::map<std::string, v1::Preferences> preferences;
+  if (recipients.empty()) return preferences;
+  redis::Pipeline reads;
+  for (const auto& recipient : recipients)
+    reads.Add({"GET", PrefsKey(authority, recipient)});
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    preferences[recipients[i]] = PreferencesFrom((*replies)[i], authority, recipients[i]);
+  }
+  return preferences;
+}
+
+v1::Preferences NotificationStore::PreferencesFrom(const redis::Reply& reply,
+                                                   const std::string& authority,
+                                                   const std::string& recipient) const {
   v1::Preferences preferences;
-  if (reply->is_string() && preferences.ParseFromString(reply->str())) return preferences;
+  if (reply.is_string() && preferences.ParseFromString(reply.str())) return preferences;
   preferences.set_authority_id(authority);
   preferences.set_recipient_id(recipient);
   for (v1::Channel channel : defaults_.channels)
@@ -158,6 +180,21 @@ absl::StatusOr<v1::Preferences> NotificationStore::GetPreferences(const std::str
   preferences.set_quiet_start_hour(defaults_.quiet_start_hour);
   preferences.set_quiet_end_hour(defaults_.quiet_end_hour);
   return preferences;
+}
+
+absl::StatusOr<std::vector<bool>> NotificationStore::AlreadyProcessed(
+    const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
+  std::vector<bool> processed;
+  if (authority_and_event_ids.empty()) return processed;
+  redis::Pipeline reads;
+  for (const auto& [authority, event_id] : authority_and_event_ids) {
+    reads.Add({"EXISTS", redis::ProcessedKey(authority, kServiceName, event_id)});
+  }
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (const auto& reply : *replies)
+    processed.push_back(reply.is_integer() && reply.integer() == 1);
+  return processed;
 }
 
 absl::Status NotificationStore::SetPreferences(const v1::Preferences& preferences) {

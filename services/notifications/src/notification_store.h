@@ -2,7 +2,9 @@
 // records new notifications together with their deliveries. Keys: store_keys.h.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -68,14 +70,25 @@ class NotificationStore {
   // The person's preferences, or the defaults if they never set any.
   absl::StatusOr<v1::Preferences> GetPreferences(const std::string& authority,
                                                  const std::string& recipient);
+  // The same for many recipients of one authority in one pipelined round trip, by recipient.
+  absl::StatusOr<std::map<std::string, v1::Preferences>> GetPreferences(
+      const std::string& authority, const std::vector<std::string>& recipients);
   absl::Status SetPreferences(const v1::Preferences& preferences);
 
   // True if the occurrence was satisfied or cancelled.
   absl::StatusOr<bool> IsClosed(const std::string& authority, const std::string& occurrence);
 
+  // Per (authority, event id): whether notifications applied that event already (its processed
+  // marker, redis/outbox.h), in one pipelined round trip.
+  absl::StatusOr<std::vector<bool>> AlreadyProcessed(
+      const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids);
+
   const std::string& notifications_topic() const { return notifications_topic_; }
 
  private:
+  v1::Preferences PreferencesFrom(const redis::Reply& reply, const std::string& authority,
+                                  const std::string& recipient) const;
+
   redis::Connection& connection_;
   std::string notifications_topic_;
   PreferenceDefaults defaults_;
