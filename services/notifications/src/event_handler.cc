@@ -131,7 +131,7 @@ bool EventHandler::ApplySegment(std::vector<Staged>& segment,
   struct Pending {
     const Staged* staged = nullptr;
     Routed routed;
-    std::vector<PlannedNotification> planned;
+    std::vector<std::vector<v1::Channel>> skipped;  // per notification (the probe counts them)
     redis::ChangeSet change;
   };
   std::vector<Pending> pending;
@@ -169,13 +169,15 @@ bool EventHandler::ApplySegment(std::vector<Staged>& segment,
     const common::v1::EventMeta& meta = *p.staged->event.meta;
     const std::string& a = meta.authority_id();
     const authorities::Authority& authority = *authorities_.Find(a);
+    std::vector<PlannedNotification> planned;
     for (auto& notification : p.routed.notifications) {
       DeliveryPlan plan =
           PlanDelivery(notification, preferences[a][notification.recipient_id()], settings_.offered,
                        *authority.calendar, settings_.sending, now);
-      p.planned.push_back({std::move(notification), std::move(plan)});
+      p.skipped.push_back(plan.skipped);
+      planned.push_back({std::move(notification), std::move(plan)});
     }
-    auto change = store_.ToChange(a, p.planned, p.routed.closed_occurrences, now);
+    auto change = store_.ToChange(a, std::move(planned), p.routed.closed_occurrences, now);
     if (!change.ok()) {
       outcomes[p.staged->index] = Failure(change.status());
       continue;
@@ -205,9 +207,9 @@ bool EventHandler::ApplySegment(std::vector<Staged>& segment,
     }
     outcome = HandlerOutcome::Processed();
     if (results[k]->duplicate || probe_ == nullptr) continue;  // redelivered: counts nothing
-    for (const auto& [notification, plan] : p.planned) {
+    for (const auto& skipped : p.skipped) {
       probe_->Notified(v1::CHANNEL_IN_APP, "sent");
-      for (v1::Channel channel : plan.skipped)
+      for (v1::Channel channel : skipped)
         probe_->Notified(channel, "skipped");
     }
   }

@@ -121,6 +121,7 @@ void Fill(const PlainMessage& message, std::string subject, v1::Notification& ou
   out.set_subject(std::move(subject));
   out.set_body_text(message.Text());
   out.set_body_html(message.Html());
+  *out.mutable_body() = message.ToProto();
 }
 
 }  // namespace

@@ -155,6 +155,29 @@ TEST_F(BatchTest, ABatchLeavesWhatRecordByRecordHandlingLeaves) {
       store_->Get("devon", events::DeriveId({"devon", "task-1", "opened", "manager-1"}));
   ASSERT_TRUE(task_notification.ok()) << task_notification.status();
   EXPECT_EQ(task_notification->recipient_name(), "Morgan Manager");
+
+  // Stored with its body and without the renderings of it; read back (and published) with both.
+  auto raw =
+      connection_->Command({"GET", NotificationKey("devon", task_notification->notification_id())});
+  ASSERT_TRUE(raw.ok() && raw->is_string());
+  v1::Notification stored;
+  ASSERT_TRUE(stored.ParseFromString(raw->str()));
+  EXPECT_TRUE(stored.has_body());
+  EXPECT_TRUE(stored.body_text().empty());
+  EXPECT_TRUE(stored.body_html().empty());
+  EXPECT_FALSE(task_notification->has_body());
+  EXPECT_NE(task_notification->body_text().find("Hello Morgan Manager,"), std::string::npos);
+  EXPECT_NE(task_notification->body_html().find("child-1"), std::string::npos);
+  int published = 0;
+  for (const auto& sent :
+       Outbox<v1::NotificationSent>("oversight.notifications.v1.NotificationSent")) {
+    EXPECT_FALSE(sent.notification().has_body());
+    if (sent.notification().notification_id() != task_notification->notification_id()) continue;
+    ++published;
+    EXPECT_EQ(sent.notification().body_text(), task_notification->body_text());
+    EXPECT_EQ(sent.notification().body_html(), task_notification->body_html());
+  }
+  EXPECT_EQ(published, 1);
 }
 
 TEST_F(BatchTest, TheSameBatchDeliveredAgainChangesNothing) {
