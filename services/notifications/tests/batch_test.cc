@@ -196,5 +196,22 @@ TEST_F(BatchTest, TheSameBatchDeliveredAgainChangesNothing) {
   EXPECT_EQ(OutboxRecords(), outbox);
 }
 
+TEST_F(BatchTest, AChangeRedisRefusesIsADeadLetterAndTheRestOfTheBatchIsApplied) {
+  Reset();
+  // worker-1's inbox is not a sorted set: the change telling worker-1 is refused by Redis.
+  ASSERT_TRUE(
+      connection_->Command({"SET", InboxKey("devon", "worker-1"), "not a sorted set"}).ok());
+  const auto records = Batch();
+  const auto outcomes = handler_->HandleBatch({records[1], records[6]});  // due-1, task-opened-1
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].kind, HandlerOutcome::Kind::kDeadLetter);
+  EXPECT_EQ(outcomes[0].reason, "processing_failed");
+  EXPECT_NE(outcomes[0].detail.find("WRONGTYPE"), std::string::npos) << outcomes[0].detail;
+  EXPECT_EQ(outcomes[1].kind, HandlerOutcome::Kind::kProcessed);
+  const auto task_notification =
+      store_->Get("devon", events::DeriveId({"devon", "task-1", "opened", "manager-1"}));
+  EXPECT_TRUE(task_notification.ok()) << task_notification.status();
+}
+
 }  // namespace
 }  // namespace oversight::notifications::testing
