@@ -213,5 +213,42 @@ TEST_F(BatchTest, AChangeRedisRefusesIsADeadLetterAndTheRestOfTheBatchIsApplied)
   EXPECT_TRUE(task_notification.ok()) << task_notification.status();
 }
 
+TEST_F(BatchTest, WithRedisDownTheFirstRecordThatNeedsItAndEveryLaterOneAreRetried) {
+  auto own = redis::testing::RedisServer::Launch();
+  ASSERT_TRUE(own.ok()) << own.status();
+  auto handle = [&](const std::vector<kafka::ConsumedMessage>& batch) {
+    auto connection = redis::Connection::Connect((*own)->connection_options());
+    auto link = connection.ok() ? std::move(*connection)
+                                : std::make_unique<redis::Connection>((*own)->connection_options());
+    NotificationStore store(*link, kTopic);
+    EventHandler handler(*registry_, store, *link, clock_,
+                         HandlerSettings{render_, {}, {true, true}});
+    return handler.HandleBatch(batch);
+  };
+  const auto records = Batch();
+  // The record without an authority, due-1, the rename of manager-1, the first record again.
+  const std::vector<kafka::ConsumedMessage> batch = {records[3], records[1], records[5],
+                                                     records[3]};
+  ASSERT_TRUE((*own)->Stop().ok());
+  auto outcomes = handle(batch);
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_EQ(outcomes[0].kind, HandlerOutcome::Kind::kDeadLetter);  // needs no Redis
+  for (size_t i = 1; i < outcomes.size(); ++i)
+    EXPECT_EQ(outcomes[i].kind, HandlerOutcome::Kind::kRetryLater) << i;
+
+  // Redelivered from the first retried record once Redis is back: each is handled.
+  ASSERT_TRUE((*own)->Start().ok());
+  outcomes = handle({batch.begin() + 1, batch.end()});
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes[0].kind, HandlerOutcome::Kind::kProcessed);
+  EXPECT_EQ(outcomes[1].kind, HandlerOutcome::Kind::kProcessed);
+  EXPECT_EQ(outcomes[2].kind, HandlerOutcome::Kind::kDeadLetter);
+  auto connection = redis::Connection::Connect((*own)->connection_options());
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  auto inbox = (*connection)->Command({"ZCARD", InboxKey("devon", "manager-1")});
+  ASSERT_TRUE(inbox.ok()) << inbox.status();
+  EXPECT_EQ(inbox->integer(), 1);  // due-1 told manager-1 once
+}
+
 }  // namespace
 }  // namespace oversight::notifications::testing
