@@ -190,7 +190,7 @@ bool EventHandler::ApplySegment(std::vector<Staged>& segment,
     applications.push_back({&p->change, meta.authority_id(), kServiceName, meta.event_id()});
   }
 
-  // 4. Apply every change in batch order (one script run per 128), each guarded by its event id.
+  // 4. Apply every change in batch order (ChangeSet::ApplyAll), each guarded by its event id.
   const auto results = redis::ChangeSet::ApplyAll(connection_, applications);
   bool ok = true;
   for (size_t k = 0; k < applied.size(); ++k) {
