@@ -6,9 +6,9 @@
 // Records come in batches (HandleBatch): the task and schedule events between two workforce
 // events form a segment, handled with a few pipelined reads (processed markers, the directory
 // entries every event of it names with their managers, the preferences of every recipient) and
-// one ChangeSet::ApplyAll. Each event is decided on its own, as
-// if alone (nothing one writes is read by routing or planning of the next), and its change is
-// applied in batch order, each guarded by its own event id. A workforce event ends the segment
+// one ChangeSet::ApplyAll. Each event is decided on its own, as if alone (nothing one writes is
+// read by routing or planning of the next), and its change is applied in batch order, each
+// guarded by its own event id. A workforce event ends the segment
 // before it, so events after it see the directory it changed. Once one record must be retried,
 // every later record of the batch is retried too.
 #pragma once
