@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/strings/str_cat.h"
 #include "oversight/events/inbound.h"
 #include "oversight/kafka/admin.h"
 #include "oversight/kafka/topics.h"
@@ -22,6 +23,7 @@ EventPipeline::EventPipeline(runtime::ServiceHost& host, std::string service)
   partitions_ = static_cast<int>(config.GetInt("kafka.topic_partitions", 6, 1, 10000));
   replication_ = static_cast<int>(config.GetInt("kafka.replication_factor", 1, 1, 10));
   max_batch_ = static_cast<int>(config.GetInt("kafka.max_batch", 500, 1, 100000));
+  consumers_ = static_cast<int>(config.GetInt("kafka.consumers", 1, 1, 64));
   redis_options_ = redis::ConnectionOptionsFromConfig(config);
   pool_ = std::make_unique<redis::ConnectionPool>(redis_options_);
   dead_letter_topic_ = Topic("dead_letters", kafka::kDeadLettersTopic);
@@ -91,8 +93,16 @@ void EventPipeline::ConsumeBatches(std::string worker_name, std::vector<std::str
               });
 }
 
-void EventPipeline::AddConsumer(std::string worker_name, std::vector<std::string> topics,
+void EventPipeline::AddConsumer(std::string name, std::vector<std::string> topics,
                                 RunConsumer run) {
+  // kafka.consumers members of the group, each its own thread, consumer and Redis connection.
+  for (int member = 1; member <= consumers_; ++member) {
+    AddConsumerWorker(member == 1 ? name : absl::StrCat(name, "-", member), topics, run);
+  }
+}
+
+void EventPipeline::AddConsumerWorker(std::string worker_name, std::vector<std::string> topics,
+                                      RunConsumer run) {
   host_.AddWorker(worker_name, [this, worker_name, topics = std::move(topics),
                                 run = std::move(run)](std::stop_token stop) {
     kafka::ConsumerConfig config;

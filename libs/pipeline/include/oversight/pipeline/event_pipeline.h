@@ -10,6 +10,9 @@
 //   kafka.topic_partitions     default 6, for topics it creates
 //   kafka.replication_factor   default 1
 //   kafka.max_batch            default 500: records per handler call (ConsumeBatches)
+//   kafka.consumers            default 1: group members per Consume/ConsumeBatches in this
+//                              process (threads, each with its own consumer, handler and Redis
+//                              connection: what a second replica would add, without its process)
 //   topics.<name>              topic name overrides, e.g. topics.case_events
 //   redis.*                    see redis::ConnectionOptionsFromConfig (default 127.0.0.1:6379)
 //   outbox.*                   see redis::OutboxRelayOptionsFromConfig
@@ -97,11 +100,14 @@ class EventPipeline {
   mutable std::map<std::string, std::map<std::string, std::string>> topic_configs_;
   std::string dead_letter_topic_;
   int max_batch_ = 500;
+  int consumers_ = 1;
 
-  // Adds the consumer worker; `run` runs the consumer with its handler until stopped.
+  // Adds kafka.consumers consumer workers named `name`, `name`-2, ...; `run` runs a consumer
+  // with its handler until stopped.
   using RunConsumer =
       std::function<absl::Status(kafka::Consumer&, redis::Connection&, std::stop_token)>;
-  void AddConsumer(std::string worker_name, std::vector<std::string> topics, RunConsumer run);
+  void AddConsumer(std::string name, std::vector<std::string> topics, RunConsumer run);
+  void AddConsumerWorker(std::string worker_name, std::vector<std::string> topics, RunConsumer run);
 };
 
 // The Kafka client settings of a service's configuration (kafka.bootstrap_servers, required;
