@@ -1048,9 +1048,18 @@ std::string Incremented(const std::string& version) {
   return std::to_string((version.empty() ? 0 : std::atoll(version.c_str())) + 1);
 }
 
-// A field of a stored record's JSON ("" if absent or not JSON).
+// A string field of a stored record's JSON ("" if absent). The records are written by
+// nlohmann::json::dump (no spaces), where `"name":"` can only start that key's string value (a
+// quote inside a value is escaped), so the value is read off the text without parsing the
+// record; a value holding an escape is read by a full parse.
 std::string JsonField(const std::optional<std::string>& data, const char* field) {
   if (!data.has_value()) return "";
+  const std::string pattern = absl::StrCat("\"", field, "\":\"");
+  const size_t at = data->find(pattern);
+  if (at == std::string::npos) return "";
+  const size_t from = at + pattern.size();
+  const size_t end = data->find_first_of("\"\\", from);
+  if (end != std::string::npos && (*data)[end] == '"') return data->substr(from, end - from);
   json j = json::parse(*data, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return "";
   auto it = j.find(field);
