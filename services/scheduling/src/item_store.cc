@@ -1299,7 +1299,7 @@ absl::StatusOr<State> BatchView::Load(const std::string& a, const Subjects& subj
   return state;
 }
 
-absl::StatusOr<std::map<std::string, v1::DueItem>> BatchView::ItemsOf(
+absl::StatusOr<const std::map<std::string, v1::DueItem>*> BatchView::ItemsOf(
     const std::string& a, const std::string& subject_key, ReadVersions* versions) {
   if (auto s = FetchItems(a, {subject_key}); !s.ok()) return s;
   const std::string key = ItemsKey(a, subject_key);
@@ -1310,7 +1310,7 @@ absl::StatusOr<std::map<std::string, v1::DueItem>> BatchView::ItemsOf(
     if (auto s = Readable(item_key); !s.ok()) return s;
     if (versions != nullptr) (*versions)[item_key] = versions_[item_key];
   }
-  return items;
+  return &items;
 }
 
 absl::StatusOr<std::string> BatchView::SupervisorOf(const std::string& a,

@@ -207,12 +207,13 @@ class BatchView {
   absl::Status Prefetch(const std::vector<std::pair<std::string, Subjects>>& subjects,
                         const std::vector<std::pair<std::string, std::string>>& extra_workers);
 
-  // As ItemStore::Load and ItemsOf, on the view.
+  // As ItemStore::Load and ItemsOf, on the view (the items are the view's own, valid until
+  // the next Commit).
   absl::StatusOr<State> Load(const std::string& authority, const Subjects& subjects,
                              ReadVersions* versions);
-  absl::StatusOr<std::map<std::string, v1::DueItem>> ItemsOf(const std::string& authority,
-                                                             const std::string& subject_key,
-                                                             ReadVersions* versions);
+  absl::StatusOr<const std::map<std::string, v1::DueItem>*> ItemsOf(const std::string& authority,
+                                                                    const std::string& subject_key,
+                                                                    ReadVersions* versions);
   // The stored supervisor of a worker ("" if unknown; the record's version goes to `versions`).
   absl::StatusOr<std::string> SupervisorOf(const std::string& authority,
                                            const std::string& worker_id, ReadVersions* versions);

@@ -181,8 +181,8 @@ absl::StatusOr<redis::ChangeSet> Scheduler::Decide(const google::protobuf::Messa
     if (!directory.status().ok()) return directory.status();
     auto items = view.ItemsOf(a, subject_key, &read);
     if (!items.ok()) return items.status();
-    Reconcile(*items, planned, reaction, changes);
-    existing.insert(items->begin(), items->end());
+    Reconcile(**items, planned, reaction, changes);
+    existing.insert((*items)->begin(), (*items)->end());
     return absl::OkStatus();
   };
   for (const auto& id : reaction.workers) {
