@@ -145,6 +145,8 @@ class SchedulerTest : public ::testing::Test {
     return fired.value_or(-1);
   }
 
+  void RiskAndSessionOfEveryChildOnTwoReplicas(size_t batch);
+
   static redis::testing::RedisServer* server_;
   static authorities::AuthorityRegistry* registry_;
   runtime::ManualClock clock_{absl::UnixEpoch()};
@@ -374,8 +376,9 @@ TEST_F(SchedulerTest, AChangeDecidedFromAStaleReadIsAbortedAndWritesNothing) {
 }
 
 // Two replicas handle, at the same time, a case event (risk raised, case-events topic) and a
-// session (supervision-events topic) about each of 200 children: every child ends with both.
-TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
+// session (supervision-events topic) about each of 200 children, one at a time or in batches of
+// `batch`: every child ends with both.
+void SchedulerTest::RiskAndSessionOfEveryChildOnTwoReplicas(size_t batch) {
   constexpr int kChildren = 200;
   Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
   auto child = [](int i) { return "child-" + std::to_string(i); };
@@ -415,10 +418,19 @@ TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
   std::vector<absl::Status> failures;
   std::mutex mu;
   auto handle = [&](Scheduler& replica, const auto& events) {
-    for (const auto& e : events) {
-      auto result = replica.Handle(e, e.meta());
+    for (size_t from = 0; from < events.size(); from += batch) {
+      std::vector<absl::StatusOr<redis::OutboxResult>> results;
+      if (batch == 1) {
+        results.push_back(replica.Handle(events[from], events[from].meta()));
+      } else {
+        std::vector<Scheduler::BatchEvent> chunk;
+        for (size_t k = from; k < std::min(events.size(), from + batch); ++k)
+          chunk.push_back({&events[k], &events[k].meta()});
+        results = replica.HandleBatch(chunk);
+      }
       std::lock_guard lock(mu);
-      if (!result.ok()) failures.push_back(result.status());
+      for (const auto& result : results)
+        if (!result.ok()) failures.push_back(result.status());
     }
   };
   std::thread case_events([&] { handle(*scheduler_, risks); });
@@ -443,6 +455,16 @@ TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
   auto counts = store_->CountDueItems("devon");
   ASSERT_TRUE(counts.ok()) << counts.status();
   EXPECT_EQ(counts->at({"case_discussion", "scheduled"}), kChildren);
+}
+
+TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
+  RiskAndSessionOfEveryChildOnTwoReplicas(1);
+}
+
+// The same in batches: a change refused because the other replica changed what it read is
+// read and decided again with the rest of its batch.
+TEST_F(SchedulerTest, ConcurrentBatchesAboutTheSameChildrenLoseNoUpdate) {
+  RiskAndSessionOfEveryChildOnTwoReplicas(50);
 }
 
 // A consumed record as a producer encodes it (CloudEvents headers, protobuf value).
