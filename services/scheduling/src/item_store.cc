@@ -1163,25 +1163,30 @@ absl::Status BatchView::FetchItems(const std::string& a, const std::vector<std::
   return absl::OkStatus();
 }
 
-absl::Status BatchView::Prefetch(
-    const std::vector<std::pair<std::string, Subjects>>& subjects,
-    const std::vector<std::pair<std::string, std::string>>& extra_workers) {
+absl::Status BatchView::Prefetch(const std::vector<Needs>& needs) {
   // 1. The caseloads named, for their children.
   std::map<std::string, std::vector<std::string>> caseloads;  // by authority
-  for (const auto& [a, s] : subjects)
-    caseloads[a].insert(caseloads[a].end(), s.caseloads_of.begin(), s.caseloads_of.end());
+  for (const auto& need : needs) {
+    auto& ids = caseloads[need.authority];
+    ids.insert(ids.end(), need.subjects.caseloads_of.begin(), need.subjects.caseloads_of.end());
+  }
   for (const auto& [a, ids] : caseloads) {
     if (auto s = FetchCaseloads(a, ids); !s.ok()) return s;
   }
   // 2. The records, and 3. the items of every subject they name.
   std::vector<std::string> keys;
+  std::vector<std::string> planning;  // the record keys of events that may plan
   std::map<std::string, std::vector<std::string>> item_subjects;  // by authority
-  for (const auto& [a, s] : subjects) {
+  for (const auto& need : needs) {
+    const std::string& a = need.authority;
+    const Subjects& s = need.subjects;
     auto& names = item_subjects[a];
     auto add = [&](const std::vector<std::string>& ids, const char* prefix,
                    std::string (*key)(const std::string&, const std::string&)) {
       for (const auto& id : ids) {
         keys.push_back(key(a, id));
+        if (!need.plans) continue;
+        planning.push_back(keys.back());
         names.push_back(prefix + id);
       }
     };
@@ -1209,10 +1214,13 @@ absl::Status BatchView::Prefetch(
     directory.push_back(WorkerKey(a, id));
     directory_authority.push_back(a);
   };
-  for (const auto& [a, w] : extra_workers)
-    add_worker(a, w);
+  for (const auto& need : needs) {
+    if (!need.plans) continue;
+    for (const auto& w : need.workers)
+      add_worker(need.authority, w);
+  }
   const std::string tag_end = "}:sch:";
-  for (const auto& key : keys) {
+  for (const auto& key : planning) {
     const auto& data = records_[key];
     if (!data.has_value()) continue;
     const std::string a = key.substr(5, key.find(tag_end) - 5);  // "ovs:{" A "}:sch:..."

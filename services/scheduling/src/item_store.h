@@ -199,13 +199,19 @@ class BatchView {
  public:
   explicit BatchView(ItemStore& store) : store_(store) {}
 
-  // Reads, for events of `authority` naming `subjects` (one entry per event): their records,
-  // the caseloads they name and those children's records, the live items of each subject, the
-  // directory entries of the workers those records name (and of their supervisors), plus
-  // `extra_workers` (workers an event names that its subjects do not include). About four
-  // round trips, whatever the number of events. UNAVAILABLE if Redis is down.
-  absl::Status Prefetch(const std::vector<std::pair<std::string, Subjects>>& subjects,
-                        const std::vector<std::pair<std::string, std::string>>& extra_workers);
+  // What one event of the batch reads.
+  struct Needs {
+    std::string authority;
+    Subjects subjects;  // its records, the caseloads named and those children's records
+    // Whether it may plan items: then the live items of its subjects and the directory entries
+    // of the workers its records name (and of their supervisors) are read up front too.
+    bool plans = true;
+    std::vector<std::string> workers;  // directory entries it names outside its subjects
+  };
+
+  // Reads what the events need in about six pipelined round trips, whatever their number.
+  // UNAVAILABLE if Redis is down.
+  absl::Status Prefetch(const std::vector<Needs>& needs);
 
   // As ItemStore::Load and ItemsOf, on the view (the items are the view's own, valid until
   // the next Commit).

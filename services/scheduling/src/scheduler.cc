@@ -35,6 +35,11 @@ void NamedWorkers(const google::protobuf::Message& event, std::vector<std::strin
   }
 }
 
+bool Plans(const Reaction& r) {
+  return !r.workers.empty() || !r.children.empty() || !r.tasks.empty() || !r.sessions.empty() ||
+         !r.teams.empty();
+}
+
 }  // namespace
 
 absl::StatusOr<redis::OutboxResult> Scheduler::Handle(const google::protobuf::Message& event,
@@ -84,19 +89,20 @@ size_t Scheduler::HandleFrom(const std::vector<BatchEvent>& events, size_t start
   }
   auto processed = store_.AlreadyProcessed(ids);
   if (!processed.ok()) return fail_from(start, processed.status());
-  std::vector<std::pair<std::string, Subjects>> subjects;
-  std::vector<std::pair<std::string, std::string>> named;
+  std::vector<BatchView::Needs> needs;
   for (size_t k = start; k < n; ++k) {
     if (served[k] == nullptr || (*processed)[k - start]) continue;
-    const std::string& a = events[k].meta->authority_id();
-    subjects.emplace_back(a, SubjectsOf(*events[k].event));
-    std::vector<std::string> workers;
-    NamedWorkers(*events[k].event, workers);
-    for (auto& w : workers)
-      named.emplace_back(a, std::move(w));
+    const google::protobuf::Message& event = *events[k].event;
+    BatchView::Needs need{events[k].meta->authority_id(), SubjectsOf(event)};
+    // Applied to no records at all, an event the planner ignores reacts with nothing: its
+    // items and directory entries need not be read (if it does plan, they are read then).
+    State none;
+    need.plans = Plans(Apply(event, *events[k].meta, *served[k]->calendar, none));
+    if (need.plans) NamedWorkers(event, need.workers);
+    needs.push_back(std::move(need));
   }
   BatchView view(store_);
-  if (auto s = view.Prefetch(subjects, named); !s.ok()) return fail_from(start, s);
+  if (auto s = view.Prefetch(needs); !s.ok()) return fail_from(start, s);
 
   // 2. Decide each event in order on that state, each seeing the ones before.
   struct Pending {
