@@ -47,6 +47,8 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -235,12 +237,14 @@ class BatchView {
   absl::Status Readable(const std::string& key) const;
 
   ItemStore& store_;
-  std::map<std::string, std::optional<std::string>> records_;  // key -> JSON (nullopt: none)
-  std::map<std::string, std::set<std::string>> caseloads_;     // caseload key -> child ids
+  // Hashed by key (the keys share long prefixes: ordered maps spend their time comparing them).
+  std::unordered_map<std::string, std::optional<std::string>> records_;  // JSON, nullopt: none
+  std::unordered_map<std::string, std::set<std::string>> caseloads_;     // key -> child ids
   // Items key of a subject -> its live items by id.
-  std::map<std::string, std::map<std::string, v1::DueItem>> items_;
-  ReadVersions versions_;         // of every record and item read, as after the commits
-  std::set<std::string> unseen_;  // keys changed by a commit without having been read
+  std::unordered_map<std::string, std::map<std::string, v1::DueItem>> items_;
+  // The version of every record and item read, as it will be after the commits.
+  std::unordered_map<std::string, std::string> versions_;
+  std::unordered_set<std::string> unseen_;  // keys changed by a commit without having been read
 };
 
 // A Directory over a BatchView: the records of `state` first (the event being decided may have
