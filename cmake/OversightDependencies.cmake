@@ -14,6 +14,9 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka rdkafka++)
 # Debian's HiredisConfig.cmake is broken (bad version file): use pkg-config.
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
+if(OVERSIGHT_JEMALLOC AND NOT OVERSIGHT_SANITIZE AND NOT OVERSIGHT_FUZZ)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)  # the services' allocator
+endif()
 if(OVERSIGHT_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()

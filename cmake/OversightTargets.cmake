@@ -2,8 +2,9 @@
 #
 #   oversight_library(NAME SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
 #       A first-party static library. Public headers live in <dir>/include.
-#   oversight_executable(NAME SOURCES ... [DEPS ...])
-#       A first-party binary (service main, tool).
+#   oversight_executable(NAME SOURCES ... [DEPS ...] [SERVICE])
+#       A first-party binary (service main, tool). SERVICE: a long-running service, linked with
+#       jemalloc when OVERSIGHT_JEMALLOC is on (not with sanitizers, whose runtime owns malloc).
 #   oversight_test(NAME SOURCES ... [DEPS ...] [LABELS unit|integration|e2e|...]
 #                  [FIXTURES ...] [TIMEOUT s] [RUN_SERIAL])
 #       A GoogleTest binary registered with ctest under its labels.
@@ -54,9 +55,12 @@ function(oversight_library name)
 endfunction()
 
 function(oversight_executable name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "SERVICE" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  if(ARG_SERVICE AND TARGET PkgConfig::JEMALLOC)
+    target_link_libraries(${name} PRIVATE PkgConfig::JEMALLOC)
+  endif()
   oversight_apply_first_party_options(${name})
 endfunction()
 

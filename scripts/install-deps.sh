@@ -11,7 +11,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev libhiredis-dev prometheus-cpp-dev libyaml-cpp-dev nlohmann-json3-dev
-  libcurl4-openssl-dev libjwt-dev libssl-dev libexpat1-dev tzdata
+  libcurl4-openssl-dev libjwt-dev libssl-dev libexpat1-dev libjemalloc-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 runtime_packages=(

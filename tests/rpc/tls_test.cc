@@ -8,8 +8,11 @@
 // the binary at start-up, naming the setting. The settings are described in docs/security.md.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "oversight/e2e/system.h"
+#include "oversight/health_probe/health_probe.h"
 #include "oversight/rpc_testing/certificates.h"
 #include "oversight/rpc_testing/request_variants.h"
 #include "oversight/rpc_testing/rpc_catalogue.h"
@@ -131,6 +134,42 @@ TEST_F(TlsTest, MutualTlsAdmitsOnlyClientsWithACertificateFromTheClientCa) {
             "SERVING")
       << "a client certificate from another CA got in";
   EXPECT_NE(HealthOver(**service, grpc::InsecureChannelCredentials()), "SERVING");
+  (*service)->Crash();
+}
+
+TEST_F(TlsTest, TheImagesHealthProbeAnswersOverMutualTlsAsTheChartRunsIt) {
+  // The chart's probes with grpc.tls on (helm/oversight/templates/deployment.yaml): the pod asks
+  // itself on 127.0.0.1 with its own certificate, naming the name its certificate carries.
+  std::map<std::string, std::string> env = TlsEnv();
+  env["OVERSIGHT_GRPC_TLS_CLIENT_CA_FILE"] = certificates_->ca_file;
+  const auto client =
+      Trusting(certificates_->ca, certificates_->client_cert, certificates_->client_key);
+  auto service = system_->StartService(e2e::kScheduling, env, client);
+  ASSERT_TRUE(service.ok()) << service.status();
+  const std::string cert_file = dir_->File("probe-client.pem");
+  const std::string key_file = dir_->File("probe-client-key.pem");
+  std::ofstream(cert_file) << certificates_->client_cert;
+  std::ofstream(key_file) << certificates_->client_key;
+  health_probe::CheckOptions probe{.target = (*service)->grpc_target(),
+                                   .timeout = absl::Seconds(3),
+                                   .tls_ca_file = certificates_->ca_file,
+                                   .tls_server_name = "localhost",
+                                   .tls_cert_file = cert_file,
+                                   .tls_key_file = key_file};
+  auto answer = health_probe::Check(probe);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(*answer, health_probe::ServingStatus::kServing);
+
+  health_probe::CheckOptions wrong_name = probe;  // the certificate does not carry this name
+  wrong_name.tls_server_name = "elsewhere.example.org";
+  EXPECT_FALSE(health_probe::Check(wrong_name).ok());
+  health_probe::CheckOptions no_client_certificate = probe;
+  no_client_certificate.tls_cert_file.clear();
+  no_client_certificate.tls_key_file.clear();
+  EXPECT_FALSE(health_probe::Check(no_client_certificate).ok());
+  health_probe::CheckOptions half = probe;  // a certificate without its key is a usage error
+  half.tls_key_file.clear();
+  EXPECT_EQ(health_probe::Check(half).status().code(), absl::StatusCode::kInvalidArgument);
   (*service)->Crash();
 }
 

@@ -152,8 +152,9 @@ def check_references(report, obj, spec, container):
 
 
 def check_deployment(report, obj, spec, container):
-    """Long-running services: gRPC probes on the gRPC port, draining before SIGTERM, and the
-    configuration every service needs."""
+    """Long-running services: gRPC probes on the gRPC port (native, or with gRPC over TLS the
+    image's health probe over TLS), draining before SIGTERM, and the configuration every service
+    needs."""
     cname = container["name"]
     env_names = {e["name"] for e in container.get("env") or []}
     for required in ("OVERSIGHT_KAFKA_BOOTSTRAP_SERVERS", "OVERSIGHT_REDIS_HOST", "OVERSIGHT_GRPC_PORT",
@@ -163,10 +164,18 @@ def check_deployment(report, obj, spec, container):
     ports = {p.get("name"): p["containerPort"] for p in container.get("ports") or []}
     if "grpc" not in ports or "metrics" not in ports:
         report.add(obj, f"container {cname} must expose ports named grpc and metrics")
-    for probe in ("livenessProbe", "readinessProbe"):
+    tls = "OVERSIGHT_GRPC_TLS_CERT_FILE" in env_names
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
         p = container.get(probe)
         if not p:
             report.add(obj, f"container {cname} has no {probe}")
+        elif tls:
+            command = (p.get("exec") or {}).get("command") or []
+            if command[:2] != ["/usr/bin/oversight-health-probe", f"127.0.0.1:{ports.get('grpc')}"]:
+                report.add(obj, f"container {cname} {probe} serves TLS but does not run the image's "
+                                "health probe on the grpc port")
+            elif "--tls-ca" not in command:
+                report.add(obj, f"container {cname} {probe} does not probe over TLS")
         elif "grpc" not in p:
             report.add(obj, f"container {cname} {probe} is not a native gRPC probe")
         elif p["grpc"].get("port") != ports.get("grpc"):

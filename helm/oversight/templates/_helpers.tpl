@@ -140,3 +140,22 @@ scheduling recording oversightTriggers notifications
 {{- fail "auth.jwt: set either existingSecret (HS256) or publicKeyConfigMap (RS256/ES256), not both" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The oversight-health-probe arguments that make it speak gRPC over TLS as the services serve it
+(grpc.tls): trust the Secret's ca.crt, check the certificate against the service's DNS name (or
+grpc.tls.serverName), and with mutual TLS present the mounted certificate. A JSON list; empty when
+gRPC is plaintext. Call with (dict "root" $ "name" <service name>).
+*/}}
+{{- define "oversight.grpcTlsProbeArgs" -}}
+{{- $tls := .root.Values.grpc.tls -}}
+{{- $args := list -}}
+{{- if $tls.existingSecret -}}
+{{- $serverName := default (printf "%s.%s.svc" (include "oversight.componentName" .) .root.Release.Namespace) $tls.serverName -}}
+{{- $args = list "--tls-ca" "/etc/oversight/grpc-tls/ca.crt" "--tls-server-name" $serverName -}}
+{{- if $tls.mutual -}}
+{{- $args = concat $args (list "--tls-cert" "/etc/oversight/grpc-tls/tls.crt" "--tls-key" "/etc/oversight/grpc-tls/tls.key") -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $args -}}
+{{- end -}}

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace oversight::redis {
@@ -192,8 +196,231 @@ absl::StatusOr<OutboxResult> ChangeSet::Apply(Connection& connection, std::strin
   return ApplyScript().Run(connection, authority, service, event_id, keys_, ScriptArgs());
 }
 
+namespace {
+
+// The outcome of one change of a run as decided before sending (ApplyRunAsTransaction).
+enum class Planned { kApply, kDuplicate, kAborted };
+
+bool IsHashSet(const std::vector<std::string>& command) {
+  return command.size() >= 4 && command.size() % 2 == 0 &&
+         (absl::EqualsIgnoreCase(command[0], "HSET") ||
+          absl::EqualsIgnoreCase(command[0], "HMSET"));
+}
+
+}  // namespace
+
+std::optional<std::vector<absl::StatusOr<OutboxResult>>> ChangeSet::ApplyRunAsTransaction(
+    Connection& connection, const std::vector<const Application*>& run) {
+  const std::string& authority = run.front()->authority;
+  const std::string& service = run.front()->service;
+  const std::string ttl = absl::StrCat(absl::ToInt64Milliseconds(kProcessedTtl));
+
+  // 1. WATCH every marker and guarded key, then read them: one round trip.
+  std::vector<std::string> markers(run.size());
+  std::vector<std::string> watch = {"WATCH"};
+  Pipeline reads;
+  for (size_t c = 0; c < run.size(); ++c) {
+    if (run[c]->event_id.empty()) continue;
+    markers[c] = ProcessedKey(authority, service, run[c]->event_id);
+    watch.push_back(markers[c]);
+  }
+  std::unordered_set<std::string_view> guarded;
+  for (const Application* application : run) {
+    for (const Guard& guard : application->change->guards_) {
+      if (guarded.insert(guard.key).second) watch.push_back(guard.key);
+    }
+  }
+  const bool watching = watch.size() > 1;
+  if (watching) reads.Add(std::move(watch));
+  for (size_t c = 0; c < run.size(); ++c) {
+    if (!markers[c].empty()) reads.Add({"EXISTS", markers[c]});
+    for (const Guard& guard : run[c]->change->guards_)
+      reads.Add({"HGET", guard.key, guard.field});
+  }
+  auto unwatch = [&] {
+    if (watching) (void)connection.Command({"UNWATCH"}, Idempotency::kIdempotent);
+  };
+  absl::StatusOr<std::vector<Reply>> read = connection.Execute(reads);
+  if (!read.ok()) return std::nullopt;  // the script path reconnects and reports
+  for (const Reply& reply : *read) {
+    if (reply.is_error()) {
+      unwatch();
+      return std::nullopt;
+    }
+  }
+
+  // 2. Decide each change as the script would, in order: a later change sees the markers and
+  //    the hash fields the earlier ones of the run write. A guard on a key an earlier change
+  //    writes some other way (DEL, HINCRBY ...) cannot be predicted here: the script decides.
+  std::vector<absl::StatusOr<OutboxResult>> results(run.size(), OutboxResult{});
+  std::vector<Planned> planned(run.size(), Planned::kApply);
+  std::unordered_set<std::string_view> marked;
+  std::unordered_map<std::string_view, std::unordered_map<std::string_view, std::string_view>>
+      fields_written;
+  std::unordered_set<std::string_view> written_otherwise;
+  size_t next_reply = watching ? 1 : 0;
+  for (size_t c = 0; c < run.size(); ++c) {
+    const ChangeSet& change = *run[c]->change;
+    if (!markers[c].empty()) {
+      const bool exists = (*read)[next_reply++].integer() == 1;
+      if (exists || marked.contains(run[c]->event_id)) planned[c] = Planned::kDuplicate;
+    }
+    for (const Guard& guard : change.guards_) {
+      const Reply& stored = (*read)[next_reply++];
+      if (planned[c] != Planned::kApply) continue;
+      if (written_otherwise.contains(guard.key)) {
+        unwatch();
+        return std::nullopt;
+      }
+      std::string_view actual = stored.is_nil() ? std::string_view() : stored.str();
+      if (auto key = fields_written.find(guard.key); key != fields_written.end()) {
+        if (auto field = key->second.find(guard.field); field != key->second.end()) {
+          actual = field->second;
+        }
+      }
+      if (actual != guard.expected) {
+        planned[c] = Planned::kAborted;
+        results[c] = absl::AbortedError(
+            absl::StrCat(guard.key, " ", guard.field, " is \"", std::string(actual),
+                         "\", expected \"", guard.expected, "\": changed since it was read"));
+      }
+    }
+    if (planned[c] == Planned::kDuplicate) {
+      OutboxResult duplicate;
+      duplicate.duplicate = true;
+      results[c] = std::move(duplicate);
+    }
+    if (planned[c] != Planned::kApply) continue;
+    if (!run[c]->event_id.empty()) marked.insert(run[c]->event_id);
+    for (const auto& command : change.commands_) {
+      if (IsHashSet(command) && guarded.contains(command[1])) {
+        auto& fields = fields_written[command[1]];
+        for (size_t f = 2; f + 1 < command.size(); f += 2)
+          fields[command[f]] = command[f + 1];
+        continue;
+      }
+      for (size_t a = 1; a < command.size(); ++a) {
+        if (guarded.contains(command[a])) written_otherwise.insert(command[a]);
+      }
+    }
+  }
+
+  // 3. MULTI, every planned change's commands, records and marker, EXEC: one round trip.
+  Pipeline transaction;
+  transaction.Add({"MULTI"});
+  const std::string outbox = OutboxKey(authority, service);
+  std::vector<std::pair<size_t, size_t>> replies_of(run.size());  // [first, last) in EXEC's
+  size_t queued = 0;
+  bool idempotent = true;
+  for (size_t c = 0; c < run.size(); ++c) {
+    if (planned[c] != Planned::kApply) continue;
+    const ChangeSet& change = *run[c]->change;
+    const size_t first = queued;
+    for (const auto& command : change.commands_)
+      transaction.Add(command);
+    for (const Emit_& emit : change.emits_) {
+      std::vector<std::string> xadd = {"XADD", outbox, "*", "topic", emit.topic, "key", emit.key};
+      if (emit.tombstone) {
+        xadd.insert(xadd.end(), {"tombstone", "1"});
+      } else {
+        xadd.insert(xadd.end(), {"value", emit.value});
+        for (const auto& [name, value] : emit.headers) {
+          xadd.push_back(absl::StrCat("h:", name));
+          xadd.push_back(value);
+        }
+      }
+      transaction.Add(std::move(xadd));
+    }
+    if (!markers[c].empty()) transaction.Add({"SET", markers[c], "1", "PX", ttl});
+    queued += transaction.size() - 1 - first;
+    replies_of[c] = {first, queued};
+    idempotent = idempotent && !markers[c].empty();
+  }
+  if (queued == 0) {
+    unwatch();
+    return results;
+  }
+  transaction.Add({"EXEC"});
+  absl::StatusOr<std::vector<Reply>> sent = connection.Execute(transaction);
+  if (!sent.ok()) {
+    // Applied or not: unknown. With every change marked, the script path finds out (a change
+    // that was applied is a duplicate there); otherwise say so.
+    if (idempotent) return std::nullopt;
+    for (size_t c = 0; c < run.size(); ++c) {
+      if (planned[c] == Planned::kApply) results[c] = sent.status();
+    }
+    return results;
+  }
+  const Reply& exec = sent->back();
+  // nil: a watched key changed after it was read; an error: a command was refused when queued
+  // (EXECABORT), nothing ran. Either way the script decides.
+  if (!exec.is_array() || exec.elements().size() != queued) return std::nullopt;
+  for (size_t c = 0; c < run.size(); ++c) {
+    if (planned[c] != Planned::kApply) continue;
+    for (size_t r = replies_of[c].first; r < replies_of[c].second; ++r) {
+      if (exec.elements()[r].is_error()) {
+        results[c] = absl::InternalError(absl::StrCat("redis: ", exec.elements()[r].str()));
+        break;
+      }
+    }
+  }
+  return results;
+}
+
+std::vector<absl::StatusOr<OutboxResult>> ChangeSet::ApplyRunAsScript(
+    Connection& connection, const std::vector<const Application*>& run) {
+  const std::string& authority = run.front()->authority;
+  const std::string& service = run.front()->service;
+  std::vector<std::string> keys = {OutboxKey(authority, service)};
+  std::vector<std::string> args = {absl::StrCat(absl::ToInt64Milliseconds(kProcessedTtl)),
+                                   std::to_string(run.size())};
+  bool idempotent = true;
+  for (const Application* application : run) {
+    const ChangeSet& change = *application->change;
+    const std::string marker = ProcessedKey(
+        authority, service, application->event_id.empty() ? "-" : application->event_id);
+    keys.push_back(marker);
+    keys.insert(keys.end(), change.keys_.begin(), change.keys_.end());
+    args.push_back(application->event_id);
+    args.push_back(marker);
+    std::vector<std::string> body = change.ScriptArgs();
+    args.insert(args.end(), std::make_move_iterator(body.begin()),
+                std::make_move_iterator(body.end()));
+    idempotent = idempotent && !application->event_id.empty();
+  }
+  std::sort(keys.begin() + 1, keys.end());
+  keys.erase(std::unique(keys.begin() + 1, keys.end()), keys.end());
+  absl::StatusOr<Reply> reply = ApplyAllScript().Eval(
+      connection, keys, args, idempotent ? Idempotency::kIdempotent : Idempotency::kNotIdempotent);
+  std::vector<absl::StatusOr<OutboxResult>> results(run.size(), OutboxResult{});
+  for (size_t k = 0; k < run.size(); ++k) {
+    if (!reply.ok()) {
+      results[k] = reply.status();
+      continue;
+    }
+    if (!reply->is_array() || reply->elements().size() != run.size() ||
+        reply->elements()[k].elements().size() != 2) {
+      results[k] = absl::InternalError(
+          absl::StrCat("change set: unexpected script reply ", reply->DebugString()));
+      continue;
+    }
+    const std::string& status = reply->elements()[k].elements()[0].str();
+    const std::string& detail = reply->elements()[k].elements()[1].str();
+    if (status == "applied" || status == "duplicate") {
+      OutboxResult result;
+      result.duplicate = status == "duplicate";
+      results[k] = std::move(result);
+    } else if (status == "aborted") {
+      results[k] = absl::AbortedError(detail);
+    } else {
+      results[k] = absl::InternalError(absl::StrCat("redis: ", detail));
+    }
+  }
+  return results;
+}
+
 std::vector<absl::StatusOr<OutboxResult>> ChangeSet::ApplyAll(
-    Connection& connection, const std::vector<Application>& changes) {
+    Connection& connection, const std::vector<Application>& changes, ApplyAllPath path) {
   std::vector<absl::StatusOr<OutboxResult>> results(changes.size(), OutboxResult{});
   size_t start = 0;
   while (start < changes.size()) {
@@ -204,72 +431,34 @@ std::vector<absl::StatusOr<OutboxResult>> ChangeSet::ApplyAll(
            changes[end].service == changes[start].service) {
       ++end;
     }
-    const std::string& authority = changes[start].authority;
-    const std::string& service = changes[start].service;
-    const std::string tag = AuthorityTag(authority);
-    std::vector<std::string> keys = {OutboxKey(authority, service)};
-    std::vector<std::string> args = {absl::StrCat(absl::ToInt64Milliseconds(kProcessedTtl)), ""};
+    const std::string tag = AuthorityTag(changes[start].authority);
+    std::vector<const Application*> run;
     std::vector<size_t> sent;
-    bool idempotent = true;
     for (size_t c = start; c < end; ++c) {
       const Application& application = changes[c];
-      const ChangeSet& change = *application.change;
-      if (authority.empty() || service.empty()) {
+      if (application.authority.empty() || application.service.empty()) {
         results[c] = absl::InvalidArgumentError("outbox: authority and service must not be empty");
         continue;
       }
-      auto foreign = std::find_if(change.keys_.begin(), change.keys_.end(), [&](const auto& key) {
+      const auto& keys = application.change->keys_;
+      auto foreign = std::find_if(keys.begin(), keys.end(), [&](const auto& key) {
         return key.find(tag) == std::string::npos;
       });
-      if (foreign != change.keys_.end()) {
+      if (foreign != keys.end()) {
         results[c] = absl::InvalidArgumentError(
             absl::StrCat("outbox: key '", *foreign, "' lacks the authority hash tag ", tag));
         continue;
       }
-      const std::string marker = ProcessedKey(
-          authority, service, application.event_id.empty() ? "-" : application.event_id);
-      keys.push_back(marker);
-      keys.insert(keys.end(), change.keys_.begin(), change.keys_.end());
-      args.push_back(application.event_id);
-      args.push_back(marker);
-      std::vector<std::string> body = change.ScriptArgs();
-      args.insert(args.end(), std::make_move_iterator(body.begin()),
-                  std::make_move_iterator(body.end()));
-      idempotent = idempotent && !application.event_id.empty();
+      run.push_back(&application);
       sent.push_back(c);
     }
     start = end;
-    if (sent.empty()) continue;
-    args[1] = std::to_string(sent.size());
-    std::sort(keys.begin() + 1, keys.end());
-    keys.erase(std::unique(keys.begin() + 1, keys.end()), keys.end());
-    absl::StatusOr<Reply> reply =
-        ApplyAllScript().Eval(connection, keys, args,
-                              idempotent ? Idempotency::kIdempotent : Idempotency::kNotIdempotent);
-    for (size_t k = 0; k < sent.size(); ++k) {
-      const size_t c = sent[k];
-      if (!reply.ok()) {
-        results[c] = reply.status();
-        continue;
-      }
-      if (!reply->is_array() || reply->elements().size() != sent.size() ||
-          reply->elements()[k].elements().size() != 2) {
-        results[c] = absl::InternalError(
-            absl::StrCat("change set: unexpected script reply ", reply->DebugString()));
-        continue;
-      }
-      const std::string& status = reply->elements()[k].elements()[0].str();
-      const std::string& detail = reply->elements()[k].elements()[1].str();
-      if (status == "applied" || status == "duplicate") {
-        OutboxResult result;
-        result.duplicate = status == "duplicate";
-        results[c] = std::move(result);
-      } else if (status == "aborted") {
-        results[c] = absl::AbortedError(detail);
-      } else {
-        results[c] = absl::InternalError(absl::StrCat("redis: ", detail));
-      }
-    }
+    if (run.empty()) continue;
+    std::optional<std::vector<absl::StatusOr<OutboxResult>>> applied;
+    if (path == ApplyAllPath::kTransaction) applied = ApplyRunAsTransaction(connection, run);
+    if (!applied.has_value()) applied = ApplyRunAsScript(connection, run);
+    for (size_t k = 0; k < sent.size(); ++k)
+      results[sent[k]] = std::move((*applied)[k]);
   }
   return results;
 }

@@ -2,6 +2,8 @@
 // processed-event marker, against a real redis-server.
 #include "oversight/redis/change_set.h"
 
+#include <cstdlib>
+
 #include "gtest/gtest.h"
 #include "oversight/redis/testing/redis_server.h"
 
@@ -21,6 +23,12 @@ class ChangeSetTest : public ::testing::Test {
 
   std::string Get(const std::string& key) { return c_->Command({"GET", key})->str(); }
   int64_t OutboxLength() { return c_->Command({"XLEN", OutboxKey("devon", "svc")})->integer(); }
+  // EVALSHA calls the server has run so far (INFO commandstats): which path ApplyAll took.
+  int ScriptRuns() {
+    const std::string stats = c_->Command({"INFO", "commandstats"})->str();
+    const auto at = stats.find("cmdstat_evalsha:calls=");
+    return at == std::string::npos ? 0 : std::atoi(stats.c_str() + at + 22);
+  }
 
   std::unique_ptr<testing::RedisServer> server_;
   std::unique_ptr<Connection> c_;
@@ -154,7 +162,26 @@ TEST_F(ChangeSetTest, GuardedChangeAppliesOnlyIfTheFieldStillHoldsWhatWasRead) {
   EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:child", "owner"})->str(), "x");
 }
 
-TEST_F(ChangeSetTest, ApplyAllRunsEveryChangeInOrderWithItsOwnResult) {
+// ApplyAll on each of its paths: what holds for both.
+class ApplyAllTest : public ChangeSetTest,
+                     public ::testing::WithParamInterface<ChangeSet::ApplyAllPath> {
+ protected:
+  std::vector<absl::StatusOr<OutboxResult>> ApplyAll(
+      const std::vector<ChangeSet::Application>& changes) {
+    return ChangeSet::ApplyAll(*c_, changes, GetParam());
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Paths, ApplyAllTest,
+                         ::testing::Values(ChangeSet::ApplyAllPath::kTransaction,
+                                           ChangeSet::ApplyAllPath::kScript),
+                         [](const auto& info) {
+                           return info.param == ChangeSet::ApplyAllPath::kTransaction
+                                      ? "Transaction"
+                                      : "Script";
+                         });
+
+TEST_P(ApplyAllTest, RunsEveryChangeInOrderWithItsOwnResult) {
   // Three events of one child decided in a row (each on the version the previous one writes),
   // then a duplicate of the first, all in one round trip.
   std::vector<ChangeSet> changes(3);
@@ -170,7 +197,7 @@ TEST_F(ChangeSetTest, ApplyAllRunsEveryChangeInOrderWithItsOwnResult) {
     applications.push_back({&changes[i], "devon", "svc", "evt-" + std::to_string(i)});
   }
   applications.push_back({&changes[0], "devon", "svc", "evt-0"});
-  auto results = ChangeSet::ApplyAll(*c_, applications);
+  auto results = ApplyAll(applications);
   ASSERT_EQ(results.size(), 4u);
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].status();
@@ -182,7 +209,7 @@ TEST_F(ChangeSetTest, ApplyAllRunsEveryChangeInOrderWithItsOwnResult) {
   EXPECT_EQ(OutboxLength(), 3);
 }
 
-TEST_F(ChangeSetTest, ApplyAllRefusesWhatDependsOnARefusedChange) {
+TEST_P(ApplyAllTest, RefusesWhatDependsOnARefusedChange) {
   ChangeSet bad_key;  // refused before sending: another authority's key
   bad_key.Write("ovs:{havering}:x", {"SET", "ovs:{havering}:x", "1"});
   ChangeSet conflicting;  // its guard fails: the version moved on meanwhile
@@ -193,10 +220,10 @@ TEST_F(ChangeSetTest, ApplyAllRefusesWhatDependsOnARefusedChange) {
       .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "9"});
   ChangeSet independent;
   independent.Write("ovs:{devon}:other", {"SET", "ovs:{devon}:other", "1"});
-  auto results = ChangeSet::ApplyAll(*c_, {{&bad_key, "devon", "svc", "e1"},
-                                           {&conflicting, "devon", "svc", "e2"},
-                                           {&dependent, "devon", "svc", "e3"},
-                                           {&independent, "devon", "svc", "e4"}});
+  auto results = ApplyAll({{&bad_key, "devon", "svc", "e1"},
+                           {&conflicting, "devon", "svc", "e2"},
+                           {&dependent, "devon", "svc", "e3"},
+                           {&independent, "devon", "svc", "e4"}});
   ASSERT_EQ(results.size(), 4u);
   EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(results[1].status().code(), absl::StatusCode::kAborted);
@@ -206,17 +233,28 @@ TEST_F(ChangeSetTest, ApplyAllRefusesWhatDependsOnARefusedChange) {
   EXPECT_EQ(Get("ovs:{devon}:other"), "1");
 }
 
-TEST_F(ChangeSetTest, ApplyAllStopsOnlyTheChangeWhoseCommandFails) {
-  ASSERT_TRUE(c_->Command({"SET", "ovs:{devon}:string", "x"}).ok());
-  ChangeSet failing;  // its second command meets a string where a hash is expected
-  failing.Write("ovs:{devon}:a", {"SET", "ovs:{devon}:a", "1"})
+// A change whose command fails when it runs (WRONGTYPE: malformed state) and the next change.
+struct FailingRun {
+  ChangeSet failing, next;
+  std::vector<ChangeSet::Application> applications() const {
+    return {{&failing, "devon", "svc", "w1"}, {&next, "devon", "svc", "w2"}};
+  }
+};
+
+FailingRun MakeFailingRun(Connection& c) {
+  EXPECT_TRUE(c.Command({"SET", "ovs:{devon}:string", "x"}).ok());
+  FailingRun run;  // the failing change's second command meets a string, not a hash
+  run.failing.Write("ovs:{devon}:a", {"SET", "ovs:{devon}:a", "1"})
       .Write("ovs:{devon}:string", {"HSET", "ovs:{devon}:string", "f", "v"})
       .Write("ovs:{devon}:b", {"SET", "ovs:{devon}:b", "1"})
       .Emit("oversight.tasks.v1", "k", "v", {});
-  ChangeSet next;
-  next.Write("ovs:{devon}:c", {"SET", "ovs:{devon}:c", "1"});
-  auto results =
-      ChangeSet::ApplyAll(*c_, {{&failing, "devon", "svc", "w1"}, {&next, "devon", "svc", "w2"}});
+  run.next.Write("ovs:{devon}:c", {"SET", "ovs:{devon}:c", "1"});
+  return run;
+}
+
+TEST_F(ChangeSetTest, ApplyAllByScriptStopsOnlyTheChangeWhoseCommandFails) {
+  const FailingRun run = MakeFailingRun(*c_);
+  auto results = ChangeSet::ApplyAll(*c_, run.applications(), ChangeSet::ApplyAllPath::kScript);
   EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInternal) << results[0].status();
   EXPECT_NE(results[0].status().message().find("WRONGTYPE"), std::string::npos);
   EXPECT_EQ(Get("ovs:{devon}:a"), "1");  // before the failure: applied, as with Apply
@@ -227,13 +265,86 @@ TEST_F(ChangeSetTest, ApplyAllStopsOnlyTheChangeWhoseCommandFails) {
   EXPECT_EQ(Get("ovs:{devon}:c"), "1");
 }
 
-TEST_F(ChangeSetTest, ApplyAllLoadsTheScriptAgainAfterAFlush) {
+TEST_F(ChangeSetTest, ApplyAllByTransactionReportsTheChangeWhoseCommandFailsAndGoesOn) {
+  const FailingRun run = MakeFailingRun(*c_);
+  auto results = ChangeSet::ApplyAll(*c_, run.applications());
+  EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInternal) << results[0].status();
+  EXPECT_NE(results[0].status().message().find("WRONGTYPE"), std::string::npos);
+  // MULTI does not stop at a failed command: the rest of the change ran (as documented).
+  EXPECT_EQ(Get("ovs:{devon}:a"), "1");
+  EXPECT_EQ(Get("ovs:{devon}:b"), "1");
+  EXPECT_EQ(OutboxLength(), 1);
+  EXPECT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(Get("ovs:{devon}:c"), "1");
+  EXPECT_EQ(ScriptRuns(), 0);
+}
+
+TEST_F(ChangeSetTest, ApplyAllByTransactionLeavesToTheScriptAGuardItCannotPredict) {
+  // The second change guards a field of a hash the first one deletes: only Redis knows.
+  ASSERT_TRUE(c_->Command({"HSET", "ovs:{devon}:child", "version", "3"}).ok());
+  ChangeSet reset;
+  reset.ExpectField("ovs:{devon}:child", "version", "3")
+      .Write("ovs:{devon}:child", {"DEL", "ovs:{devon}:child"});
+  ChangeSet fresh;  // decided on the deleted hash: version ""
+  fresh.ExpectField("ovs:{devon}:child", "version", "")
+      .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "1"})
+      .Emit("oversight.tasks.v1", "child-1", "fresh", {});
+  auto results =
+      ChangeSet::ApplyAll(*c_, {{&reset, "devon", "svc", "r1"}, {&fresh, "devon", "svc", "r2"}});
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:child", "version"})->str(), "1");
+  EXPECT_EQ(OutboxLength(), 1);
+  EXPECT_GE(ScriptRuns(), 1);  // the first EVALSHA of a fresh server is NOSCRIPT, then runs
+}
+
+TEST_F(ChangeSetTest, ApplyAllByTransactionLeavesToTheScriptARunRedisRefusesToQueue) {
+  // An unknown command aborts the whole MULTI (EXECABORT, nothing ran); the script then gives
+  // each change its own result.
+  ChangeSet unknown;
+  unknown.Write("ovs:{devon}:x", {"NOSUCHCOMMAND", "ovs:{devon}:x"});
+  ChangeSet next;
+  next.Write("ovs:{devon}:y", {"SET", "ovs:{devon}:y", "1"}).Emit("t", "k", "v", {});
+  auto results =
+      ChangeSet::ApplyAll(*c_, {{&unknown, "devon", "svc", "u1"}, {&next, "devon", "svc", "u2"}});
+  EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInternal) << results[0].status();
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(Get("ovs:{devon}:y"), "1");
+  EXPECT_EQ(OutboxLength(), 1);
+  EXPECT_GE(ScriptRuns(), 1);  // the first EVALSHA of a fresh server is NOSCRIPT, then runs
+}
+
+TEST_F(ChangeSetTest, ApplyAllByTransactionSeesTheFieldsAnEarlierChangeWrites) {
+  // Ten events of one child in a row, each guarded by the version the previous one wrote and
+  // writing other fields of the same hash too; then the same ten again (all duplicates).
+  std::vector<ChangeSet> changes(10);
+  std::vector<ChangeSet::Application> applications;
+  for (int i = 0; i < 10; ++i) {
+    changes[i]
+        .ExpectField("ovs:{devon}:child", "version", i == 0 ? "" : std::to_string(i))
+        .Write("ovs:{devon}:child",
+               {"HSET", "ovs:{devon}:child", "seen", "1", "version", std::to_string(i + 1)})
+        .Write("ovs:{devon}:n", {"INCR", "ovs:{devon}:n"});
+    applications.push_back({&changes[i], "devon", "svc", "v-" + std::to_string(i)});
+  }
+  for (int round = 0; round < 2; ++round) {
+    auto results = ChangeSet::ApplyAll(*c_, applications);
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_TRUE(results[i].ok()) << round << "/" << i << ": " << results[i].status();
+      EXPECT_EQ(results[i]->duplicate, round == 1) << round << "/" << i;
+    }
+  }
+  EXPECT_EQ(Get("ovs:{devon}:n"), "10");
+  EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:child", "version"})->str(), "10");
+  EXPECT_EQ(ScriptRuns(), 0);  // decided in the client, sent as MULTI ... EXEC
+}
+
+TEST_P(ApplyAllTest, LoadsTheScriptAgainAfterAFlush) {
   ChangeSet change;
   change.Write("ovs:{devon}:n", {"INCR", "ovs:{devon}:n"});
   ASSERT_TRUE(change.Apply(*c_, "devon", "svc", "").ok());
   ASSERT_TRUE(c_->Command({"SCRIPT", "FLUSH"}).ok());
-  auto results =
-      ChangeSet::ApplyAll(*c_, {{&change, "devon", "svc", "f1"}, {&change, "devon", "svc", "f2"}});
+  auto results = ApplyAll({{&change, "devon", "svc", "f1"}, {&change, "devon", "svc", "f2"}});
   ASSERT_EQ(results.size(), 2u);
   EXPECT_TRUE(results[0].ok()) << results[0].status();
   EXPECT_TRUE(results[1].ok()) << results[1].status();

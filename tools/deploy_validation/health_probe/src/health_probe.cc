@@ -19,6 +19,14 @@ absl::Status FromGrpc(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot read TLS file ", path));
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
 }  // namespace
 
 std::string ServingStatusName(ServingStatus status) {
@@ -37,17 +45,29 @@ std::string ServingStatusName(ServingStatus status) {
 
 absl::StatusOr<ServingStatus> Check(const CheckOptions& options) {
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  grpc::ChannelArguments arguments;
   if (!options.tls_ca_file.empty()) {
-    std::ifstream file(options.tls_ca_file);
-    if (!file)
-      return absl::InvalidArgumentError(absl::StrCat("cannot read CA file ", options.tls_ca_file));
-    std::stringstream pem;
-    pem << file.rdbuf();
+    if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+      return absl::InvalidArgumentError("a client certificate needs its key, and the reverse");
+    }
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = pem.str();
+    for (auto [file, pem] : {std::pair{&options.tls_ca_file, &ssl.pem_root_certs},
+                             std::pair{&options.tls_cert_file, &ssl.pem_cert_chain},
+                             std::pair{&options.tls_key_file, &ssl.pem_private_key}}) {
+      if (file->empty()) continue;
+      auto contents = ReadFile(*file);
+      if (!contents.ok()) return contents.status();
+      *pem = *std::move(contents);
+    }
     credentials = grpc::SslCredentials(ssl);
+    if (!options.tls_server_name.empty()) {
+      arguments.SetSslTargetNameOverride(options.tls_server_name);
+    }
+  } else if (!options.tls_cert_file.empty() || !options.tls_server_name.empty()) {
+    return absl::InvalidArgumentError("TLS options need the CA file (--tls-ca)");
   }
-  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(options.target, credentials));
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateCustomChannel(options.target, credentials, arguments));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(options.timeout));

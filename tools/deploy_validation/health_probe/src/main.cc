@@ -13,9 +13,11 @@ namespace {
 
 int Usage() {
   std::cerr
-      << "usage: oversight-health-probe HOST:PORT [--service NAME] [--timeout SECONDS] [--tls-ca "
-         "PEM]\n"
-         "Calls grpc.health.v1.Health/Check; prints the answer.\n"
+      << "usage: oversight-health-probe HOST:PORT [--service NAME] [--timeout SECONDS]\n"
+         "           [--tls-ca PEM [--tls-server-name NAME] [--tls-cert PEM --tls-key PEM]]\n"
+         "Calls grpc.health.v1.Health/Check; prints the answer. --tls-ca: over TLS, trusting that\n"
+         "CA; --tls-server-name: the name the certificate must carry if not HOST; --tls-cert and\n"
+         "--tls-key: a client certificate for mutual TLS.\n"
          "Exit 0 when SERVING, 1 when the server answers anything else, 2 when the call fails,\n"
          "64 on a usage error.\n";
   return 64;
@@ -32,6 +34,12 @@ int main(int argc, char** argv) {
       options.service = argv[++i];
     } else if (arg == "--tls-ca" && has_value) {
       options.tls_ca_file = argv[++i];
+    } else if (arg == "--tls-server-name" && has_value) {
+      options.tls_server_name = argv[++i];
+    } else if (arg == "--tls-cert" && has_value) {
+      options.tls_cert_file = argv[++i];
+    } else if (arg == "--tls-key" && has_value) {
+      options.tls_key_file = argv[++i];
     } else if (arg == "--timeout" && has_value) {
       double seconds = 0;
       if (!absl::SimpleAtod(argv[++i], &seconds) || seconds <= 0) return Usage();

@@ -1,6 +1,7 @@
 #ifndef OVERSIGHT_REDIS_CHANGE_SET_H_
 #define OVERSIGHT_REDIS_CHANGE_SET_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,17 +67,35 @@ class ChangeSet {
     std::string event_id;
   };
 
-  // Applies many changes in order, each as Apply would and with its own result, in one script
-  // run per (authority, service) run of up to 128 changes (the throughput path: one run for a
-  // batch of inbound events instead of one per event). A change whose guard fails is ABORTED,
-  // one whose command fails stops there (its earlier commands applied, as with Apply) and gets
-  // INTERNAL with the server's error; neither stops the next change, so guard a change that
-  // depends on an earlier one (ExpectField on a version the earlier one writes). A change with a
-  // key lacking the authority's tag is INVALID_ARGUMENT and not sent. A transport failure fails
-  // the changes of that run with it; a run is re-sent after a broken link only if all its
-  // changes have event ids (then re-sending is idempotent).
+  // How ApplyAll sends a run of changes.
+  enum class ApplyAllPath {
+    // WATCH the markers and guarded keys and read them, decide each change as the script would
+    // (each seeing the markers and hash fields written by the ones before it), then MULTI ...
+    // EXEC with the planned changes: two round trips, no Lua (Redis spends about a third less
+    // per change). When the client cannot predict a guard (a key an earlier change of the run
+    // writes other than by HSET), a watched key changes before EXEC or a command is refused
+    // when queued, the run goes through the script instead, so the results are the script's.
+    kTransaction,
+    // One script run (kApplyAllLua): every check and write inside Redis.
+    kScript,
+  };
+
+  // Applies many changes in order, each as Apply would and with its own result, per
+  // (authority, service) run of up to 128 changes (the throughput path: a batch of inbound
+  // events in two round trips instead of a script per event). A change whose guard fails is
+  // ABORTED, one whose command fails gets INTERNAL with the server's error; neither stops the
+  // next change, so guard a change that depends on an earlier one (ExpectField on a version the
+  // earlier one writes). A change with a key lacking the authority's tag is INVALID_ARGUMENT
+  // and not sent. A transport failure fails the changes of that run with it, unless all of
+  // them have event ids (then the run is sent again: the markers make that idempotent).
+  //
+  // A command that fails when it runs (WRONGTYPE on malformed state) stops its change on the
+  // script path (its earlier commands applied, nothing emitted, not marked); in a transaction
+  // Redis goes on, so the change's other commands, records and marker are applied too. Either
+  // way it is a broken invariant: build changes whose commands cannot fail on well-formed state.
   static std::vector<absl::StatusOr<OutboxResult>> ApplyAll(
-      Connection& connection, const std::vector<Application>& changes);
+      Connection& connection, const std::vector<Application>& changes,
+      ApplyAllPath path = ApplyAllPath::kTransaction);
 
  private:
   void Declare(const std::string& key);
@@ -91,6 +110,12 @@ class ChangeSet {
   };
   // The script's args for this change (see kApplyBody and kApplyAllLua in change_set.cc).
   std::vector<std::string> ScriptArgs() const;
+  // One run of ApplyAll (one authority and service, keys checked), per path. The transaction
+  // returns nullopt when the run must go through the script instead (see ApplyAllPath).
+  static std::optional<std::vector<absl::StatusOr<OutboxResult>>> ApplyRunAsTransaction(
+      Connection& connection, const std::vector<const Application*>& run);
+  static std::vector<absl::StatusOr<OutboxResult>> ApplyRunAsScript(
+      Connection& connection, const std::vector<const Application*>& run);
 
   std::vector<std::string> keys_;
   std::vector<Guard> guards_;

@@ -23,12 +23,21 @@ struct CheckOptions {
   absl::Duration timeout = absl::Seconds(5);
   // PEM file of the CA that signed the server's certificate; "" means plaintext.
   std::string tls_ca_file;
+  // The name the server's certificate must carry when it is not the address dialled (a pod
+  // probing itself on 127.0.0.1 with a certificate for its Service's DNS name); "" checks the
+  // target's host.
+  std::string tls_server_name;
+  // PEM files of a client certificate and its key, for a server that wants mutual TLS; both or
+  // neither.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // Calls grpc.health.v1.Health/Check once and returns the server's answer.
 // Errors: the call's gRPC status (UNAVAILABLE when nothing answers, DEADLINE_EXCEEDED on timeout,
-// NOT_FOUND when the server does not know `service`), INVALID_ARGUMENT for an unreadable CA file,
-// Thread-safe: each call uses its own channel.
+// NOT_FOUND when the server does not know `service`), INVALID_ARGUMENT for an unreadable TLS file
+// or a client certificate without its key (or the reverse). Thread-safe: each call uses its own
+// channel.
 absl::StatusOr<ServingStatus> Check(const CheckOptions& options);
 
 }  // namespace oversight::health_probe
