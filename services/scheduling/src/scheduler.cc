@@ -1,6 +1,6 @@
 #include "scheduler.h"
 
-#include <set>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 
@@ -110,7 +110,9 @@ size_t Scheduler::HandleFrom(const std::vector<BatchEvent>& events, size_t start
     redis::ChangeSet change;
   };
   std::vector<Pending> pending;
-  std::set<std::pair<std::string, std::string>> seen;  // (authority, event id) decided here
+  // (authority, event id) -> the first event of the pass with it; later ones share its fate.
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  std::vector<std::pair<size_t, size_t>> repeats;  // (event, the earlier one it repeats)
   size_t redo = n;
   for (size_t k = start; k < n; ++k) {
     const common::v1::EventMeta& meta = *events[k].meta;
@@ -119,8 +121,12 @@ size_t Scheduler::HandleFrom(const std::vector<BatchEvent>& events, size_t start
           absl::NotFoundError(absl::StrCat("authority ", meta.authority_id(), " not served"));
       continue;
     }
-    if ((*processed)[k - start] || !seen.emplace(meta.authority_id(), meta.event_id()).second) {
+    if ((*processed)[k - start]) {
       results[k] = redis::OutboxResult{.duplicate = true};
+      continue;
+    }
+    if (auto [first, added] = seen.try_emplace({meta.authority_id(), meta.event_id()}, k); !added) {
+      repeats.emplace_back(k, first->second);
       continue;
     }
     auto decided = Decide(*events[k].event, meta, *served[k], view);
@@ -154,6 +160,13 @@ size_t Scheduler::HandleFrom(const std::vector<BatchEvent>& events, size_t start
     const size_t k = pending[i].index;
     if (!applied[i].ok() && absl::IsAborted(applied[i].status()) && k < redo) redo = k;
     results[k] = std::move(applied[i]);
+  }
+  // A repeat is a duplicate of its first occurrence once that applied, else fails as it did.
+  for (const auto& [k, first] : repeats) {
+    if (k >= redo) break;
+    results[k] = results[first].ok()
+                     ? absl::StatusOr<redis::OutboxResult>(redis::OutboxResult{.duplicate = true})
+                     : results[first].status();
   }
   return redo;
 }

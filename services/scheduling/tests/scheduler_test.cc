@@ -487,7 +487,8 @@ kafka::ConsumedMessage Consumed(const std::string& topic, google::protobuf::Mess
 }
 
 // One batch (kafka.max_batch) holding a redelivered event, the same event twice, a record
-// without headers and one about a child whose stored record is corrupt (dead letters mid-batch),
+// without headers and, twice, one about a child whose stored record is corrupt (dead letters
+// mid-batch),
 // and several events about the same child and the same worker, each needing the ones before it
 // (an allocation, then a session and a risk change on that child, then the worker's supervisor
 // change moving the caseload the allocation filled): the outcomes, the schedule events (in
@@ -519,6 +520,7 @@ TEST_F(SchedulerTest, ABatchEndsAsHandlingItsRecordsOneAtATime) {
   corrupt.set_child_id("child-2");
   batch.push_back(Consumed(std::string(kafka::kCaseEventsTopic), corrupt, "alloc-2", "child-2",
                            Noon(2025, 3, 3)));  // processing_failed: its stored record is broken
+  batch.push_back(batch.back());                // and again: dead-lettered again
   rec::SessionHeld held;
   held.set_record_id("rec-1");
   held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
@@ -577,8 +579,8 @@ TEST_F(SchedulerTest, ABatchEndsAsHandlingItsRecordsOneAtATime) {
 
   using Kind = kafka::HandlerOutcome::Kind;
   const std::vector<Kind> expected = {Kind::kProcessed,  Kind::kProcessed,  Kind::kProcessed,
-                                      Kind::kDeadLetter, Kind::kDeadLetter, Kind::kProcessed,
-                                      Kind::kProcessed,  Kind::kProcessed};
+                                      Kind::kDeadLetter, Kind::kDeadLetter, Kind::kDeadLetter,
+                                      Kind::kProcessed,  Kind::kProcessed,  Kind::kProcessed};
   ASSERT_EQ(batched.outcomes.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(batched.outcomes[i].kind, expected[i]) << i << ": " << batched.outcomes[i].detail;
@@ -587,6 +589,7 @@ TEST_F(SchedulerTest, ABatchEndsAsHandlingItsRecordsOneAtATime) {
     EXPECT_EQ(batched.outcomes[i].reason, one_at_a_time.outcomes[i].reason) << i;
   }
   EXPECT_EQ(batched.outcomes[4].reason, "processing_failed");
+  EXPECT_EQ(batched.outcomes[5].reason, "processing_failed");
   EXPECT_EQ(batched.published, one_at_a_time.published);
   EXPECT_EQ(batched.items, one_at_a_time.items);
   // Each saw the ones before it. D9, child in need, high risk: monthly from the last discussion,
