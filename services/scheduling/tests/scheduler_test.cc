@@ -467,6 +467,22 @@ TEST_F(SchedulerTest, ConcurrentBatchesAboutTheSameChildrenLoseNoUpdate) {
   RiskAndSessionOfEveryChildOnTwoReplicas(50);
 }
 
+// Escalations go to the supervisor's line manager, read from the supervisor's stored record;
+// ids with quotes and backslashes (escaped in the stored JSON) are read back as they were.
+TEST_F(SchedulerTest, EscalationTargetsWithEscapedCharactersReadBack) {
+  const std::string manager = "manager \"one\"";
+  const std::string head = "head\\of\"service";
+  Join(manager, head, absl::CivilDay(2024, 1, 8));
+  Join("worker-1", manager, absl::CivilDay(2025, 1, 6));
+  auto escalate_to = connection_->Command(
+      {"HGET", ItemKey("devon", "personal_supervision:worker-1"), "escalate_to"});
+  ASSERT_TRUE(escalate_to.ok()) << escalate_to.status();
+  EXPECT_EQ(escalate_to->str(), head);
+  auto item = store_->GetItem("devon", "personal_supervision:worker-1");
+  ASSERT_TRUE(item.ok()) << item.status();
+  EXPECT_EQ(item->supervisor_id(), manager);
+}
+
 // A consumed record as a producer encodes it (CloudEvents headers, protobuf value).
 kafka::ConsumedMessage Consumed(const std::string& topic, google::protobuf::Message& event,
                                 const std::string& id, const std::string& subject, absl::Time at) {
