@@ -623,6 +623,34 @@ TEST_F(SchedulerTest, ABatchEndsAsHandlingItsRecordsOneAtATime) {
   EXPECT_EQ(satisfied, 1);  // the session satisfied the discussion once
 }
 
+// Once a record must be retried (here Redis is down), every later record of the batch is retried
+// too, even one that alone would be a dead letter, so the order of the partition holds; a
+// dead letter before it stays one.
+TEST_F(SchedulerTest, RecordsAfterOneToRetryInABatchAreRetriedToo) {
+  auto down = redis::testing::RedisServer::Launch();
+  ASSERT_TRUE(down.ok()) << down.status();
+  auto connection = redis::Connection::Connect((*down)->connection_options());
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  ItemStore store(**connection, std::string(kafka::kScheduleEventsTopic));
+  Scheduler scheduler(*registry_, store, clock_);
+  EventHandlers handlers(*registry_, scheduler);
+  ASSERT_TRUE((*down)->Stop().ok());
+
+  cases::RiskLevelChanged risk;
+  risk.set_child_id("child-1");
+  risk.set_risk(common::v1::RISK_LEVEL_HIGH);
+  const auto valid =
+      Consumed(std::string(kafka::kCaseEventsTopic), risk, "risk-1", "child-1", Noon(2025, 3, 10));
+  kafka::ConsumedMessage headless = valid;
+  headless.headers = kafka::Headers();
+  const auto outcomes = handlers.HandleBatch({headless, valid, headless});
+  using Kind = kafka::HandlerOutcome::Kind;
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes[0].kind, Kind::kDeadLetter);
+  EXPECT_EQ(outcomes[1].kind, Kind::kRetryLater) << outcomes[1].detail;
+  EXPECT_EQ(outcomes[2].kind, Kind::kRetryLater) << outcomes[2].detail;
+}
+
 // The value of one series in a registry ("" labels not listed must match too); -1 if absent.
 double Sample(prometheus::Registry& registry, const std::string& name,
               const std::map<std::string, std::string>& labels, const std::string& part = "") {
