@@ -16,7 +16,10 @@
 #   large     the same at --large-cases open cases (default 1000000; loading them takes long)
 #   load      oversight-bench holding --load-rate (default 2000/s) for --load-seconds (default
 #             600) with every task completed: latency and memory per --window (default 60 s);
-#             the table goes to docs/reliability.md by hand (section "Load")
+#             the table goes to docs/reliability.md by hand (section "Load"). On Apache Kafka
+#             by default (--load-broker real: scripts/kafka-broker.sh starts one for the phase):
+#             the embedded broker keeps about 5 MiB per partition, so a long run at a high rate
+#             would lose records in the broker itself; --load-broker embedded for the old runs
 #   report    (always, alone with --phases report) the table from every result in --out (each
 #             result's command beside it in <result>.command), printed and written to --doc
 #
@@ -40,6 +43,7 @@ RATE=2000
 LATENCY_SECONDS=20
 LOAD_RATE=2000
 LOAD_SECONDS=600
+LOAD_BROKER=real
 WINDOW=60
 COMMAND_LINE="scripts/benchmark.sh $*"
 
@@ -58,6 +62,7 @@ while [[ $# -gt 0 ]]; do
     --latency-seconds) LATENCY_SECONDS="$2"; shift 2 ;;
     --load-rate) LOAD_RATE="$2"; shift 2 ;;
     --load-seconds) LOAD_SECONDS="$2"; shift 2 ;;
+    --load-broker) LOAD_BROKER="$2"; shift 2 ;;
     --window) WINDOW="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --doc) DOC="$2"; shift 2 ;;
@@ -89,6 +94,9 @@ cleanup() {
     wait "${pid}" 2> /dev/null || true
   done
   rm -rf "${SCRATCH}"
+  if [[ -n "${LOAD_KAFKA_DIR:-}" ]]; then
+    "${ROOT}/scripts/kafka-broker.sh" stop "${LOAD_KAFKA_DIR}" > /dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
@@ -250,8 +258,18 @@ if has_phase large; then
     --rate "${RATE}" --latency-seconds "${LATENCY_SECONDS}"
 fi
 if has_phase load; then
+  load_broker_flags=()
+  if [[ "${LOAD_BROKER}" == real ]]; then
+    kafka_dir="${OUT}/load-kafka"
+    "${ROOT}/scripts/kafka-broker.sh" start "${kafka_dir}" > "${OUT}/load-kafka.log" 2>&1 ||
+      die "Apache Kafka did not start: $(tail -n 5 "${OUT}/load-kafka.log")"
+    LOAD_KAFKA_DIR="${kafka_dir}"  # stopped by cleanup
+    export OVERSIGHT_KAFKA_BOOTSTRAP_FILE="${kafka_dir}/bootstrap"
+    load_broker_flags=(--broker real)
+  fi
   run_bench "load" --open-cases "${CASES}" --throughput-events 0 --latency-seconds 0 \
-    --rate "${LOAD_RATE}" --load-seconds "${LOAD_SECONDS}" --window "${WINDOW}"
+    --rate "${LOAD_RATE}" --load-seconds "${LOAD_SECONDS}" --window "${WINDOW}" \
+    "${load_broker_flags[@]}"
 fi
 
 python3 "${ROOT}/scripts/benchmark_report.py" --results "${OUT}" --doc "${DOC}" \

@@ -12,6 +12,11 @@
 #   OVERSIGHT_CACHE_DIR     cache root (default ~/.cache/oversight); jars go to kafka-3.9.1/libs
 #   KAFKA_HEAP_OPTS         JVM heap options (default -Xmx512m -Xms64m)
 #   KAFKA_START_TIMEOUT     seconds to wait for the broker to answer (default 120)
+#   KAFKA_SASL_SSL_CERT, KAFKA_SASL_SSL_KEY, KAFKA_SCRAM_USERS
+#                           start: also listen with SASL_SSL (SCRAM-SHA-512 over TLS) on a second
+#                           port, written to <dir>/sasl_ssl_bootstrap: the listener's certificate
+#                           (PEM) and its unencrypted PKCS#8 key, and the users as
+#                           "name:password[,name:password...]". The PLAINTEXT listener stays.
 #
 # Kafka 3.9 is the newest line that still speaks every protocol version librdkafka 2.0.2 uses.
 set -euo pipefail
@@ -29,7 +34,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -56,20 +61,39 @@ pid_alive() {
 }
 
 write_config() {
-  local dir="$1" broker_port controller_port cluster_id
+  local dir="$1" broker_port controller_port cluster_id secure_port=""
   broker_port="$(free_port)"
   controller_port="$(free_port)"
   while [[ "${controller_port}" == "${broker_port}" ]]; do controller_port="$(free_port)"; done
   cluster_id="$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')"
+  local listeners="PLAINTEXT://127.0.0.1:${broker_port},CONTROLLER://127.0.0.1:${controller_port}"
+  local advertised="PLAINTEXT://127.0.0.1:${broker_port}"
+  local protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  if [[ -n "${KAFKA_SASL_SSL_CERT:-}" ]]; then
+    [[ -r "${KAFKA_SASL_SSL_CERT}" && -r "${KAFKA_SASL_SSL_KEY:-}" ]] ||
+      die "KAFKA_SASL_SSL_CERT and KAFKA_SASL_SSL_KEY must be readable PEM files"
+    [[ -n "${KAFKA_SCRAM_USERS:-}" ]] || die "KAFKA_SASL_SSL_CERT needs KAFKA_SCRAM_USERS"
+    secure_port="$(free_port)"
+    while [[ "${secure_port}" == "${broker_port}" || "${secure_port}" == "${controller_port}" ]]; do
+      secure_port="$(free_port)"
+    done
+    # A PEM key store: the private key, then the certificate chain, in one file.
+    cat "${KAFKA_SASL_SSL_KEY}" "${KAFKA_SASL_SSL_CERT}" >"${dir}/keystore.pem"
+    listeners="${listeners},SASL_SSL://127.0.0.1:${secure_port}"
+    advertised="${advertised},SASL_SSL://127.0.0.1:${secure_port}"
+    protocols="${protocols},SASL_SSL:SASL_SSL"
+    echo "${KAFKA_SCRAM_USERS}" >"${dir}/scram.users"
+    echo "127.0.0.1:${secure_port}" >"${dir}/sasl_ssl_bootstrap.pending"
+  fi
   cat >"${dir}/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${controller_port}
-listeners=PLAINTEXT://127.0.0.1:${broker_port},CONTROLLER://127.0.0.1:${controller_port}
-advertised.listeners=PLAINTEXT://127.0.0.1:${broker_port}
+listeners=${listeners}
+advertised.listeners=${advertised}
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=${protocols}
 log.dirs=${dir}/data
 num.partitions=3
 default.replication.factor=1
@@ -84,6 +108,14 @@ auto.create.topics.enable=true
 delete.topic.enable=true
 log.segment.bytes=16777216
 EOF
+  if [[ -n "${secure_port}" ]]; then
+    cat >>"${dir}/server.properties" <<EOF
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=${dir}/keystore.pem
+EOF
+  fi
   cat >"${dir}/log4j.properties" <<EOF
 log4j.rootLogger=INFO, file
 log4j.appender.file=org.apache.log4j.FileAppender
@@ -130,6 +162,9 @@ launch() {
     sleep 0.5
   done
   echo "${bootstrap}" >"${dir}/bootstrap"
+  if [[ -f "${dir}/sasl_ssl_bootstrap.pending" ]]; then
+    cp "${dir}/sasl_ssl_bootstrap.pending" "${dir}/sasl_ssl_bootstrap"
+  fi
   echo "BOOTSTRAP ${bootstrap}"
 }
 
@@ -145,12 +180,20 @@ start() {
     echo "kafka-broker.sh: stopping the broker left running from ${dir}" >&2
     stop "${dir}"
   fi
-  rm -rf "${dir}/data" "${dir}/bootstrap" "${dir}/server.log" "${dir}/kafka.out"
+  rm -rf "${dir}/data" "${dir}/bootstrap" "${dir}/server.log" "${dir}/kafka.out" \
+    "${dir}/sasl_ssl_bootstrap" "${dir}/sasl_ssl_bootstrap.pending" "${dir}/scram.users"
   write_config "${dir}"
   # --cluster-id=VALUE: a random id may start with "-", which a separate argument would be
   # read as an option.
+  local scram=() user users
+  if [[ -f "${dir}/scram.users" ]]; then
+    IFS=',' read -ra users <"${dir}/scram.users"
+    for user in "${users[@]}"; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=${user%%:*},password=${user#*:}]")
+    done
+  fi
   java_run "${dir}" kafka.tools.StorageTool format --cluster-id="$(cat "${dir}/cluster.id")" \
-    -c "${dir}/server.properties" >"${dir}/format.log" 2>&1 ||
+    -c "${dir}/server.properties" "${scram[@]}" >"${dir}/format.log" 2>&1 ||
     { cat "${dir}/format.log" >&2; die "storage format failed"; }
   launch "${dir}"
 }

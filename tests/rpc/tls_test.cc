@@ -8,15 +8,13 @@
 // the binary at start-up, naming the setting. The settings are described in docs/security.md.
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "oversight/e2e/system.h"
 #include "oversight/health_probe/health_probe.h"
-#include "oversight/rpc_testing/certificates.h"
 #include "oversight/rpc_testing/request_variants.h"
 #include "oversight/rpc_testing/rpc_catalogue.h"
 #include "oversight/rpc_testing/tokens.h"
+#include "oversight/testing/certificates.h"
 #include "oversight/testing/temp_dir.h"
 
 namespace oversight::rpc_testing {
@@ -26,9 +24,9 @@ class TlsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir("oversight-tls-");
-    auto certificates = MakeTestCertificates(dir_->path());
+    auto certificates = testing::MakeTestCertificates(dir_->path());
     ASSERT_TRUE(certificates.ok()) << certificates.status();
-    certificates_ = new TestCertificates(*std::move(certificates));
+    certificates_ = new testing::TestCertificates(*std::move(certificates));
     auto system = e2e::System::Create(kafka::testing::BrokerKind::kEmbedded);
     ASSERT_TRUE(system.ok()) << system.status();
     system_ = std::move(*system).release();
@@ -78,7 +76,7 @@ class TlsTest : public ::testing::Test {
   }
 
   static inline testing::TempDir* dir_ = nullptr;
-  static inline TestCertificates* certificates_ = nullptr;
+  static inline testing::TestCertificates* certificates_ = nullptr;
   static inline e2e::System* system_ = nullptr;
 };
 
@@ -146,16 +144,12 @@ TEST_F(TlsTest, TheImagesHealthProbeAnswersOverMutualTlsAsTheChartRunsIt) {
       Trusting(certificates_->ca, certificates_->client_cert, certificates_->client_key);
   auto service = system_->StartService(e2e::kScheduling, env, client);
   ASSERT_TRUE(service.ok()) << service.status();
-  const std::string cert_file = dir_->File("probe-client.pem");
-  const std::string key_file = dir_->File("probe-client-key.pem");
-  std::ofstream(cert_file) << certificates_->client_cert;
-  std::ofstream(key_file) << certificates_->client_key;
   health_probe::CheckOptions probe{.target = (*service)->grpc_target(),
                                    .timeout = absl::Seconds(3),
                                    .tls_ca_file = certificates_->ca_file,
                                    .tls_server_name = "localhost",
-                                   .tls_cert_file = cert_file,
-                                   .tls_key_file = key_file};
+                                   .tls_cert_file = certificates_->client_cert_file,
+                                   .tls_key_file = certificates_->client_key_file};
   auto answer = health_probe::Check(probe);
   ASSERT_TRUE(answer.ok()) << answer.status();
   EXPECT_EQ(*answer, health_probe::ServingStatus::kServing);

@@ -11,6 +11,12 @@ TEST(DeriveIdTest, IsStableAndSeparatesParts) {
   EXPECT_EQ(DeriveId({"x"}).size(), 32u);
 }
 
+TEST(DeriveIdTest, IsTheFirst16BytesOfTheSha256OfTheLengthPrefixedParts) {
+  // Stored ids must not change between versions. Python:
+  // hashlib.sha256(struct.pack('<Q',1)+b'a'+struct.pack('<Q',1)+b'b').digest()[:16].hex()
+  EXPECT_EQ(DeriveId({"a", "b"}), "cf6ab613e3942391f88ed698557e1680");
+}
+
 TEST(DerivedMetaTest, FillsEveryCommonField) {
   const absl::Time occurred = absl::FromUnixSeconds(1'700'000'000);
   const absl::Time now = occurred + absl::Hours(1) + absl::Nanoseconds(5);

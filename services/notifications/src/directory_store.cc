@@ -1,6 +1,8 @@
 #include "directory_store.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "store_keys.h"
 
@@ -34,17 +36,43 @@ absl::StatusOr<std::optional<Person>> DirectoryStore::Find(const std::string& au
 
 absl::StatusOr<Directory> DirectoryStore::Load(const std::string& authority,
                                                const DirectoryNeeds& needs) {
+  return LoadAll(authority, {needs});
+}
+
+absl::StatusOr<Directory> DirectoryStore::LoadAll(const std::string& authority,
+                                                  const std::vector<DirectoryNeeds>& needs) {
   Directory directory;
-  std::vector<std::string> level = needs.ids;
-  for (int depth = 0; depth <= needs.manager_levels && !level.empty(); ++depth) {
+  std::set<std::string> asked;  // read already (known or not)
+  // level[d]: the people whose entry is read at depth d (d managers above the ids named).
+  int levels = 0;
+  std::vector<std::string> level;
+  for (const auto& need : needs) {
+    levels = std::max(levels, need.manager_levels);
+    level.insert(level.end(), need.ids.begin(), need.ids.end());
+  }
+  // Every person named is read with the managers of the deepest need: a superset of what each
+  // need asks for, which routing reads the same way (it walks at most its own levels).
+  for (int depth = 0; depth <= levels && !level.empty(); ++depth) {
+    std::vector<std::string> ids;
+    redis::Pipeline reads;
+    for (auto& id : level) {
+      if (id.empty() || !asked.insert(id).second) continue;
+      reads.Add({"HGETALL", DirectoryKey(authority, id)});
+      ids.push_back(std::move(id));
+    }
+    if (ids.empty()) break;
+    auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+    if (!replies.ok()) return replies.status();
     std::vector<std::string> managers;
-    for (const auto& id : level) {
-      if (id.empty() || directory.Find(id) != nullptr) continue;
-      auto person = Find(authority, id);
-      if (!person.ok()) return person.status();
-      if (!person->has_value()) continue;
-      if (!(*person)->line_manager_id.empty()) managers.push_back((*person)->line_manager_id);
-      directory.Add(**std::move(person));
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const auto& e = (*replies)[i].elements();
+      if (e.empty()) continue;
+      std::map<std::string, std::string> fields;
+      for (size_t f = 0; f + 1 < e.size(); f += 2)
+        fields[e[f].str()] = e[f + 1].str();
+      Person person = PersonFromFields(ids[i], fields);
+      if (!person.line_manager_id.empty()) managers.push_back(person.line_manager_id);
+      directory.Add(std::move(person));
     }
     level = std::move(managers);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "directory.h"
@@ -22,6 +23,11 @@ class DirectoryStore {
   // The people `needs` names and their managers up to needs.manager_levels above them; people
   // the directory does not know are left out. Transport errors as Connection::Command.
   absl::StatusOr<Directory> Load(const std::string& authority, const DirectoryNeeds& needs);
+
+  // The same for many needs of one authority at once (a batch of events): one Directory holding
+  // everyone any of them names, read with one pipelined round trip per manager level.
+  absl::StatusOr<Directory> LoadAll(const std::string& authority,
+                                    const std::vector<DirectoryNeeds>& needs);
 
   // One person, or nullopt if unknown.
   absl::StatusOr<std::optional<Person>> Find(const std::string& authority, const std::string& id);

@@ -28,15 +28,17 @@ int main(int argc, char** argv) {
   const auto& registry = **authorities;
   NotificationsProbe probe(host.metrics_registry());
 
-  // Workforce events fill the directory; task and schedule events become notifications.
-  events.Consume("events", {workforce, tasks, schedule}, [&](redis::Connection& connection) {
+  // Workforce events fill the directory; task and schedule events become notifications, up to
+  // kafka.max_batch records at a time (EventHandler::HandleBatch).
+  events.ConsumeBatches("events", {workforce, tasks, schedule}, [&](redis::Connection& connection) {
     auto store = std::make_shared<NotificationStore>(connection, sent, settings.defaults);
     auto handler = std::make_shared<EventHandler>(
         registry, *store, connection, host.clock(),
         HandlerSettings{settings.render, settings.sending, settings.offered()});
     handler->set_probe(&probe);
-    return
-        [store, handler](const kafka::ConsumedMessage& record) { return handler->Handle(record); };
+    return [store, handler](const std::vector<kafka::ConsumedMessage>& batch) {
+      return handler->HandleBatch(batch);
+    };
   });
   events.RelayOutbox(registry.Ids());
 

@@ -4,25 +4,68 @@
 #include "delivery_queue.h"
 #include "oversight/events/outbound.h"
 #include "oversight/pipeline/outbox_event.h"
+#include "oversight/redis/outbox.h"
 #include "oversight/runtime/request_checks.h"
+#include "plain_message.h"
 
 namespace oversight::notifications {
 
+namespace {
+
+// The stored record of `notification`: with its body (the message before rendering) and
+// without the two renderings of it. `notification` is changed only while it is serialized.
+std::string StoredForm(v1::Notification& notification) {
+  if (!notification.has_body()) return notification.SerializeAsString();
+  std::string text = std::move(*notification.mutable_body_text());
+  std::string html = std::move(*notification.mutable_body_html());
+  notification.clear_body_text();
+  notification.clear_body_html();
+  std::string stored = notification.SerializeAsString();
+  notification.set_body_text(std::move(text));
+  notification.set_body_html(std::move(html));
+  return stored;
+}
+
+// A stored record as it was written; false if there is none (or it does not parse).
+bool ParseRecord(const redis::Reply& reply, v1::Notification& out) {
+  return reply.is_string() && out.ParseFromString(reply.str());
+}
+
+// A stored record as readers see it: body_text and body_html rendered from its body (records
+// without one, digests and those written before bodies were stored, carry both already).
+void Render(v1::Notification& notification) {
+  if (!notification.has_body()) return;
+  const PlainMessage message = PlainMessage::FromProto(notification.body());
+  notification.set_body_text(message.Text());
+  notification.set_body_html(message.Html());
+  notification.clear_body();
+}
+
+bool ParseStored(const redis::Reply& reply, v1::Notification& out) {
+  if (!ParseRecord(reply, out)) return false;
+  Render(out);
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<redis::ChangeSet> NotificationStore::ToChange(
-    const std::string& authority, const std::vector<PlannedNotification>& planned,
+    const std::string& authority, std::vector<PlannedNotification> planned,
     const std::vector<std::string>& closed, absl::Time now) const {
   redis::ChangeSet change;
-  for (const auto& [notification, plan] : planned) {
-    const std::string& id = notification.notification_id();
-    const std::string& recipient = notification.recipient_id();
+  for (auto& [notification, plan] : planned) {
+    const std::string id = notification.notification_id();
+    const std::string recipient = notification.recipient_id();
+    const int64_t created = CreatedMicros(notification);
     const std::string key = NotificationKey(authority, id);
-    change.Write(key, {"SET", key, notification.SerializeAsString(), "NX"});
+    change.Write(key, {"SET", key, StoredForm(notification), "NX"});
     const std::string inbox = InboxKey(authority, recipient);
-    change.Write(inbox, {"ZADD", inbox, "NX", std::to_string(CreatedMicros(notification)), id});
+    change.Write(inbox, {"ZADD", inbox, "NX", std::to_string(created), id});
     v1::NotificationSent sent;
     *sent.mutable_meta() =
         events::DerivedMeta(kServiceName, authority, recipient, id, "sent:in_app", now, now);
-    *sent.mutable_notification() = notification;
+    *sent.mutable_notification() = std::move(notification);
+    sent.mutable_notification()->clear_body();  // events carry the renderings
     sent.set_channel(v1::CHANNEL_IN_APP);
     if (auto s = pipeline::EmitEvent(change, notifications_topic_, recipient, sent); !s.ok()) {
       return s;
@@ -30,7 +73,7 @@ absl::StatusOr<redis::ChangeSet> NotificationStore::ToChange(
     for (const auto& push : plan.pushes)
       AddDelivery(change, authority, id, recipient, push.channel, push.send_at, now);
     if (plan.digest_at.has_value()) {
-      AddToDigest(change, authority, recipient, id, CreatedMicros(notification), *plan.digest_at);
+      AddToDigest(change, authority, recipient, id, created, *plan.digest_at);
     }
   }
   for (const auto& occurrence : closed)
@@ -44,7 +87,7 @@ absl::StatusOr<v1::Notification> NotificationStore::Get(const std::string& autho
       connection_.Command({"GET", NotificationKey(authority, id)}, redis::Idempotency::kIdempotent);
   if (!reply.ok()) return reply.status();
   v1::Notification notification;
-  if (!reply->is_string() || !notification.ParseFromString(reply->str())) {
+  if (!ParseStored(*reply, notification)) {
     return absl::NotFoundError(absl::StrCat("no notification ", id, " in authority ", authority));
   }
   return notification;
@@ -79,7 +122,7 @@ absl::StatusOr<v1::ListNotificationsResponse> NotificationStore::List(
   size_t matched = 0;
   for (const auto& reply : *replies) {
     v1::Notification notification;
-    if (!reply.is_string() || !notification.ParseFromString(reply.str())) continue;
+    if (!ParseStored(reply, notification)) continue;
     if (request.unacknowledged_only() && notification.has_acknowledged_at()) continue;
     if (matched++ < offset) continue;
     if (response.notifications_size() == page_size) {
@@ -104,7 +147,7 @@ absl::StatusOr<std::vector<v1::Notification>> NotificationStore::Since(const std
                                      redis::Idempotency::kIdempotent);
     if (!reply.ok()) return reply.status();
     v1::Notification notification;
-    if (reply->is_string() && notification.ParseFromString(reply->str())) {
+    if (ParseStored(*reply, notification)) {
       out.push_back(std::move(notification));
     }
   }
@@ -118,12 +161,14 @@ absl::StatusOr<v1::Notification> NotificationStore::Acknowledge(
   auto reply = connection_.Command({"GET", key}, redis::Idempotency::kIdempotent);
   if (!reply.ok()) return reply.status();
   v1::Notification notification;
-  if (!reply->is_string() || !notification.ParseFromString(reply->str()) ||
-      notification.recipient_id() != request.recipient_id()) {
+  if (!ParseRecord(*reply, notification) || notification.recipient_id() != request.recipient_id()) {
     return absl::NotFoundError(absl::StrCat("no notification ", request.notification_id(), " for ",
                                             request.recipient_id()));
   }
-  if (notification.has_acknowledged_at()) return notification;
+  if (notification.has_acknowledged_at()) {
+    Render(notification);
+    return notification;
+  }
   events::ToTimestamp(now, notification.mutable_acknowledged_at());
   redis::ChangeSet change;
   change.Write(key, {"SET", key, notification.SerializeAsString()});
@@ -140,6 +185,7 @@ absl::StatusOr<v1::Notification> NotificationStore::Acknowledge(
   }
   auto applied = change.Apply(connection_, a, kServiceName, acknowledged.meta().event_id());
   if (!applied.ok()) return applied.status();
+  Render(notification);
   return notification;
 }
 
@@ -148,8 +194,29 @@ absl::StatusOr<v1::Preferences> NotificationStore::GetPreferences(const std::str
   auto reply =
       connection_.Command({"GET", PrefsKey(authority, recipient)}, redis::Idempotency::kIdempotent);
   if (!reply.ok()) return reply.status();
+  return PreferencesFrom(*reply, authority, recipient);
+}
+
+absl::StatusOr<std::map<std::string, v1::Preferences>> NotificationStore::GetPreferences(
+    const std::string& authority, const std::vector<std::string>& recipients) {
+  std::map<std::string, v1::Preferences> preferences;
+  if (recipients.empty()) return preferences;
+  redis::Pipeline reads;
+  for (const auto& recipient : recipients)
+    reads.Add({"GET", PrefsKey(authority, recipient)});
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    preferences[recipients[i]] = PreferencesFrom((*replies)[i], authority, recipients[i]);
+  }
+  return preferences;
+}
+
+v1::Preferences NotificationStore::PreferencesFrom(const redis::Reply& reply,
+                                                   const std::string& authority,
+                                                   const std::string& recipient) const {
   v1::Preferences preferences;
-  if (reply->is_string() && preferences.ParseFromString(reply->str())) return preferences;
+  if (reply.is_string() && preferences.ParseFromString(reply.str())) return preferences;
   preferences.set_authority_id(authority);
   preferences.set_recipient_id(recipient);
   for (v1::Channel channel : defaults_.channels)
@@ -158,6 +225,21 @@ absl::StatusOr<v1::Preferences> NotificationStore::GetPreferences(const std::str
   preferences.set_quiet_start_hour(defaults_.quiet_start_hour);
   preferences.set_quiet_end_hour(defaults_.quiet_end_hour);
   return preferences;
+}
+
+absl::StatusOr<std::vector<bool>> NotificationStore::AlreadyProcessed(
+    const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
+  std::vector<bool> processed;
+  if (authority_and_event_ids.empty()) return processed;
+  redis::Pipeline reads;
+  for (const auto& [authority, event_id] : authority_and_event_ids) {
+    reads.Add({"EXISTS", redis::ProcessedKey(authority, kServiceName, event_id)});
+  }
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (const auto& reply : *replies)
+    processed.push_back(reply.is_integer() && reply.integer() == 1);
+  return processed;
 }
 
 absl::Status NotificationStore::SetPreferences(const v1::Preferences& preferences) {

@@ -2,7 +2,9 @@
 // records new notifications together with their deliveries. Keys: store_keys.h.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -44,8 +46,12 @@ class NotificationStore {
   // time, and a digest entry joins the recipient's digest. Every command is idempotent by
   // construction (SET NX, ZADD NX, HSETNX), so a notification that exists already neither
   // queues a delivery again nor resets one that was sent.
+  //
+  // A notification with a body (templates.h) is stored with it and without body_text and
+  // body_html, which every read below (Get, List, Since, Acknowledge) renders from it again:
+  // half the bytes per record. The event carries the renderings and no body.
   absl::StatusOr<redis::ChangeSet> ToChange(const std::string& authority,
-                                            const std::vector<PlannedNotification>& planned,
+                                            std::vector<PlannedNotification> planned,
                                             const std::vector<std::string>& closed,
                                             absl::Time now) const;
 
@@ -68,14 +74,25 @@ class NotificationStore {
   // The person's preferences, or the defaults if they never set any.
   absl::StatusOr<v1::Preferences> GetPreferences(const std::string& authority,
                                                  const std::string& recipient);
+  // The same for many recipients of one authority in one pipelined round trip, by recipient.
+  absl::StatusOr<std::map<std::string, v1::Preferences>> GetPreferences(
+      const std::string& authority, const std::vector<std::string>& recipients);
   absl::Status SetPreferences(const v1::Preferences& preferences);
 
   // True if the occurrence was satisfied or cancelled.
   absl::StatusOr<bool> IsClosed(const std::string& authority, const std::string& occurrence);
 
+  // Per (authority, event id): whether notifications applied that event already (its processed
+  // marker, redis/outbox.h), in one pipelined round trip.
+  absl::StatusOr<std::vector<bool>> AlreadyProcessed(
+      const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids);
+
   const std::string& notifications_topic() const { return notifications_topic_; }
 
  private:
+  v1::Preferences PreferencesFrom(const redis::Reply& reply, const std::string& authority,
+                                  const std::string& recipient) const;
+
   redis::Connection& connection_;
   std::string notifications_topic_;
   PreferenceDefaults defaults_;

@@ -65,4 +65,47 @@ std::string PlainMessage::Html() const {
   return out;
 }
 
+v1::MessageBody PlainMessage::ToProto() const {
+  v1::MessageBody body;
+  body.set_greeting_name(greeting_name);
+  for (const auto& paragraph : paragraphs)
+    body.add_paragraphs(paragraph);
+  for (const auto& [label, value] : facts) {
+    auto* fact = body.add_facts();
+    fact->set_label(label);
+    fact->set_value(value);
+  }
+  for (const auto& section : sections) {
+    auto* out = body.add_sections();
+    out->set_heading(section.heading);
+    for (const auto& item : section.items) {
+      auto* entry = out->add_items();
+      entry->set_text(item.text);
+      entry->set_link(item.link);
+    }
+  }
+  body.set_action(action);
+  body.set_link(link);
+  body.set_footer(footer);
+  return body;
+}
+
+PlainMessage PlainMessage::FromProto(const v1::MessageBody& body) {
+  PlainMessage message;
+  message.greeting_name = body.greeting_name();
+  message.paragraphs.assign(body.paragraphs().begin(), body.paragraphs().end());
+  for (const auto& fact : body.facts())
+    message.facts.emplace_back(fact.label(), fact.value());
+  for (const auto& section : body.sections()) {
+    Section& out = message.sections.emplace_back();
+    out.heading = section.heading();
+    for (const auto& item : section.items())
+      out.items.push_back({item.text(), item.link()});
+  }
+  message.action = body.action();
+  message.link = body.link();
+  message.footer = body.footer();
+  return message;
+}
+
 }  // namespace oversight::notifications

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "oversight/notifications/v1/notifications.pb.h"
+
 namespace oversight::notifications {
 
 struct PlainMessage {
@@ -30,6 +32,10 @@ struct PlainMessage {
 
   std::string Text() const;
   std::string Html() const;
+
+  // The storage form (Notification.body) and back: FromProto(m.ToProto()) renders as m does.
+  v1::MessageBody ToProto() const;
+  static PlainMessage FromProto(const v1::MessageBody& body);
 };
 
 }  // namespace oversight::notifications

@@ -1,7 +1,9 @@
 // Where notifications keeps its state in Redis. Every key carries the authority's hash tag {A},
 // so one authority's keys share a Redis Cluster slot and one script may touch them together.
 //
-//   ovs:{A}:ntf:n:<id>              serialized oversight.notifications.v1.Notification
+//   ovs:{A}:ntf:n:<id>              serialized oversight.notifications.v1.Notification, with its
+//                                   body and without body_text / body_html (rendered from the
+//                                   body when read, notification_store.h)
 //   ovs:{A}:ntf:inbox:<recipient>   sorted set: notification ids by creation (microseconds)
 //   ovs:{A}:ntf:prefs:<recipient>   serialized oversight.notifications.v1.Preferences
 //   ovs:{A}:ntf:dir:<person>        hash: the directory entry (fields of directory.h: name,

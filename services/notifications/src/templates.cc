@@ -121,14 +121,19 @@ void Fill(const PlainMessage& message, std::string subject, v1::Notification& ou
   out.set_subject(std::move(subject));
   out.set_body_text(message.Text());
   out.set_body_html(message.Html());
+  *out.mutable_body() = message.ToProto();
 }
 
 }  // namespace
 
 std::string LondonDay(absl::Time at) {
+  // One time-zone conversion; the names by table (FormatTime would convert twice more).
+  static constexpr const char* kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const absl::CivilDay day = absl::ToCivilDay(at, London());
-  return absl::StrCat(absl::FormatTime("%a", at, London()), " ", day.day(), " ",
-                      absl::FormatTime("%b %Y", at, London()));
+  return absl::StrCat(kWeekdays[static_cast<int>(absl::GetWeekday(day))], " ", day.day(), " ",
+                      kMonths[day.month() - 1], " ", day.year());
 }
 
 std::string CaseSystemLink(const RenderOptions& options, const std::string& path) {

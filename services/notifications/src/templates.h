@@ -4,7 +4,8 @@
 // reference only, never case detail: the messages leave the case system by email), by when
 // (the Europe/London day), which rule requires it (the RULES.md id of the authority's pack),
 // and where to act (a link into the case system). Each fills kind, subject, body_text,
-// body_html and link of a Notification; routing.h fills the rest. Pure; thread-safe.
+// body_html, body (the message before rendering: the storage form of both, see
+// notification_store.h) and link of a Notification; routing.h fills the rest. Pure; thread-safe.
 #pragma once
 
 #include <string>

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "oversight/events/outbound.h"
+#include "plain_message.h"
 
 namespace oversight::notifications {
 namespace {
@@ -64,6 +65,10 @@ TEST(TemplatesTest, EveryKindAndStageSaysWhatForWhomByWhenAndWhichRule) {
         EXPECT_TRUE(absl::StartsWith(n.link(), "https://lcs.example.gov.uk/")) << n.link();
         EXPECT_NE(n.body_text().find(n.link()), std::string::npos) << where;
         EXPECT_NE(n.body_html().find("href=\"" + n.link() + "\""), std::string::npos) << where;
+        // The stored form (the body) renders both again, unchanged.
+        const PlainMessage stored = PlainMessage::FromProto(n.body());
+        EXPECT_EQ(stored.Text(), n.body_text()) << where;
+        EXPECT_EQ(stored.Html(), n.body_html()) << where;
         // Never case detail: not the case type, not the explanation's summary or facts.
         for (const char* secret : {"protection", "Child protection", "monthly"}) {
           EXPECT_EQ(n.body_text().find(secret), std::string::npos) << where << ": " << secret;

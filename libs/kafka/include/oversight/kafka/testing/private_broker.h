@@ -1,8 +1,12 @@
 #ifndef OVERSIGHT_KAFKA_TESTING_PRIVATE_BROKER_H_
 #define OVERSIGHT_KAFKA_TESTING_PRIVATE_BROKER_H_
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -20,15 +24,28 @@ namespace oversight::kafka::testing {
 // Stopped (SIGTERM, then SIGKILL) and its directory removed on destruction. One owner thread.
 class PrivateBroker {
  public:
+  // A second listener speaking SASL_SSL: SCRAM-SHA-512 over TLS (kafka-broker.sh
+  // KAFKA_SASL_SSL_*), beside the PLAINTEXT one.
+  struct SaslSslListener {
+    std::string cert_file;  // the listener's certificate (PEM)
+    std::string key_file;   // its key (PEM, unencrypted PKCS#8)
+    std::vector<std::pair<std::string, std::string>> scram_users;  // name, password
+  };
+  struct Options {
+    std::optional<SaslSslListener> sasl_ssl;
+  };
+
   // Starts the broker and waits until it answers metadata (about 5-10 s: a JVM). INTERNAL with
   // the script's output if it fails.
-  static absl::StatusOr<std::unique_ptr<PrivateBroker>> Start();
+  static absl::StatusOr<std::unique_ptr<PrivateBroker>> Start(const Options& options = {});
   ~PrivateBroker();
   PrivateBroker(const PrivateBroker&) = delete;
   PrivateBroker& operator=(const PrivateBroker&) = delete;
 
   // "127.0.0.1:port"; the same for the broker's whole life.
   const std::string& bootstrap() const { return bootstrap_; }
+  // The SASL_SSL listener's "127.0.0.1:port" ("" without Options::sasl_ssl).
+  const std::string& sasl_ssl_bootstrap() const { return sasl_ssl_bootstrap_; }
   // A ClientConfig for this broker with test-friendly reconnect back-off.
   ClientConfig client_config() const;
 
@@ -42,11 +59,13 @@ class PrivateBroker {
 
  private:
   PrivateBroker() : dir_("kafka-private-") {}
-  // Runs scripts/kafka-broker.sh <command> <dir> and waits for it.
-  absl::Status Script(const std::string& command) const;
+  // Runs scripts/kafka-broker.sh <command> <dir> with `env` and waits for it.
+  absl::Status Script(const std::string& command,
+                      std::map<std::string, std::string> env = {}) const;
 
   oversight::testing::TempDir dir_;
   std::string bootstrap_;
+  std::string sasl_ssl_bootstrap_;
 };
 
 }  // namespace oversight::kafka::testing

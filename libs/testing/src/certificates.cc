@@ -1,4 +1,4 @@
-#include "oversight/rpc_testing/certificates.h"
+#include "oversight/testing/certificates.h"
 
 #include <fstream>
 #include <sstream>
@@ -7,16 +7,16 @@
 #include "absl/strings/str_cat.h"
 #include "oversight/testing/child_process.h"
 
-namespace oversight::rpc_testing {
+namespace oversight::testing {
 namespace {
 
 absl::Status Openssl(const std::string& dir, std::vector<std::string> args) {
   args.insert(args.begin(), "openssl");
-  testing::ChildProcessOptions options;
+  ChildProcessOptions options;
   options.argv = args;
   options.working_dir = dir;
   options.log_path = dir + "/openssl.log";
-  auto process = testing::ChildProcess::Start(options);
+  auto process = ChildProcess::Start(options);
   if (!process.ok()) return process.status();
   auto code = (*process)->Wait(absl::Seconds(30));
   if (!code.ok()) return code.status();
@@ -84,6 +84,8 @@ absl::StatusOr<TestCertificates> MakeTestCertificates(const std::string& dir) {
   out.ca_file = dir + "/ca.crt";
   out.server_cert_file = dir + "/server.crt";
   out.server_key_file = dir + "/server.key";
+  out.client_cert_file = dir + "/client.crt";
+  out.client_key_file = dir + "/client.key";
   std::pair<std::string*, const char*> contents[] = {
       {&out.ca, "ca.crt"},
       {&out.client_cert, "client.crt"},
@@ -100,4 +102,4 @@ absl::StatusOr<TestCertificates> MakeTestCertificates(const std::string& dir) {
   return out;
 }
 
-}  // namespace oversight::rpc_testing
+}  // namespace oversight::testing

@@ -1,5 +1,5 @@
-// Certificates for the gRPC TLS tests, made at test time with the openssl command line tool
-// (OpenSSL 3): a CA, a server certificate it signed for 127.0.0.1 and localhost, a client
+// Certificates for the TLS tests (gRPC, Kafka), made at test time with the openssl command line
+// tool (OpenSSL 3): a CA, a server certificate it signed for 127.0.0.1 and localhost, a client
 // certificate it signed (for mutual TLS), and a second CA with its own client certificate, which
 // the services must not trust. EC P-256 keys, valid for one day.
 #pragma once
@@ -8,13 +8,16 @@
 
 #include "absl/status/statusor.h"
 
-namespace oversight::rpc_testing {
+namespace oversight::testing {
 
 struct TestCertificates {
-  // Files (PEM), for the services' grpc.tls.* settings.
+  // Files (PEM), for the services' grpc.tls.* settings, a broker's listener, client settings.
+  // The keys are unencrypted PKCS#8.
   std::string ca_file;
   std::string server_cert_file;
   std::string server_key_file;
+  std::string client_cert_file;
+  std::string client_key_file;
   // Contents (PEM), for grpc::SslCredentials.
   std::string ca;
   std::string client_cert;
@@ -28,4 +31,4 @@ struct TestCertificates {
 // NOT_FOUND if openssl is not on PATH.
 absl::StatusOr<TestCertificates> MakeTestCertificates(const std::string& dir);
 
-}  // namespace oversight::rpc_testing
+}  // namespace oversight::testing
