@@ -601,8 +601,12 @@ absl::StatusOr<std::map<std::string, v1::DueItem>> ItemStore::ItemsOf(
 absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
     const std::string& a, const authorities::Authority& policy, const State& before,
     const State& after, const std::map<std::string, v1::DueItem>& existing, const Changes& changes,
-    const common::v1::EventMeta& cause, absl::Time now, const ReadVersions& read) const {
+    const common::v1::EventMeta& cause, absl::Time now, const ReadVersions& read,
+    ChangeEffects* effects) const {
   redis::ChangeSet change;
+  auto versioned = [&](const std::string& key, bool increment) {
+    if (effects != nullptr) effects->versions.emplace_back(key, increment);
+  };
   // Everything below was decided from these versions: apply only while they all hold.
   for (const auto& [key, version] : read)
     change.ExpectField(key, "v", version);
@@ -614,6 +618,8 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
     std::string json = ToJson(record);
     auto old = records_before.find(id);
     if (old != records_before.end() && ToJson(old->second) == json) return;
+    if (effects != nullptr) effects->records.emplace_back(key, json);
+    versioned(key, true);
     WriteRecord(change, key, std::move(json));
   };
   for (const auto& [id, worker] : after.workers)
@@ -624,6 +630,8 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
     const std::string key = CaseloadKey(a, worker);
     change.Write(key, {command, key, child});
     change.Write(WorkerKey(a, worker), {"HINCRBY", WorkerKey(a, worker), "v", "1"});
+    if (effects != nullptr) effects->caseload_moves.emplace_back(worker, child, command == "SADD");
+    versioned(WorkerKey(a, worker), true);
   };
   for (const auto& [id, child] : after.children) {
     write(before.children, ChildKey(a, id), id, child);
@@ -653,6 +661,7 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
     Unindex(change, a, item);
     count(CountField(item, item.stage()), -1);
     change.Write(ItemKey(a, item.item_id()), {"DEL", ItemKey(a, item.item_id())});
+    versioned(ItemKey(a, item.item_id()), false);
     const std::string subject = SubjectKeyOf(item);
     change.Write(ItemsKey(a, subject), {"SREM", ItemsKey(a, subject), item.item_id()});
     if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
@@ -725,6 +734,7 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
       count(CountField(old->second, old->second.stage()), -1);
     } else {
       change.Write(key, {"DEL", key});  // nothing of an earlier item under this id survives
+      versioned(key, false);
     }
     count(CountField(item, v1::STAGE_SCHEDULED), 1);
     const auto stages = StagesOf(item, policy.pack, *policy.calendar, now);
@@ -734,6 +744,7 @@ absl::StatusOr<redis::ChangeSet> ItemStore::ToChange(
                        "level", "0", "next", "0", "times", EncodeStages(stages), "planned",
                        std::to_string(absl::ToUnixSeconds(now)), "cause", cause.event_id()});
     change.Write(key, {"HINCRBY", key, "v", "1"});
+    versioned(key, true);
     const std::string subject = planned.subject_key;
     change.Write(ItemsKey(a, subject), {"SADD", ItemsKey(a, subject), id});
     if (item.kind() == v1::ITEM_KIND_OVERSIGHT_TASK && !item.child_id().empty()) {
@@ -1014,19 +1025,377 @@ absl::StatusOr<v1::ComplianceResponse> ItemStore::Compliance(const v1::Complianc
   return response;
 }
 
-std::string StoreDirectory::SupervisorOf(const std::string& worker_id) const {
+absl::StatusOr<std::vector<bool>> ItemStore::AlreadyProcessed(
+    const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
+  std::vector<bool> processed;
+  if (authority_and_event_ids.empty()) return processed;
+  redis::Pipeline reads;
+  for (const auto& [authority, event_id] : authority_and_event_ids) {
+    reads.Add({"EXISTS", redis::ProcessedKey(authority, kServiceName, event_id)});
+  }
+  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (const auto& reply : *replies)
+    processed.push_back(reply.is_integer() && reply.integer() == 1);
+  return processed;
+}
+
+// ---- BatchView ----
+namespace {
+
+// The version after one more increment ("" reads as 0, as HINCRBY does).
+std::string Incremented(const std::string& version) {
+  return std::to_string((version.empty() ? 0 : std::atoll(version.c_str())) + 1);
+}
+
+// A string field of a stored record's JSON ("" if absent). The records are written by
+// nlohmann::json::dump (no spaces), where `"name":"` can only start that key's string value (a
+// quote inside a value is escaped), so the value is read off the text without parsing the
+// record; a value holding an escape is read by a full parse.
+std::string JsonField(const std::optional<std::string>& data, const char* field) {
+  if (!data.has_value()) return "";
+  const std::string pattern = absl::StrCat("\"", field, "\":\"");
+  const size_t at = data->find(pattern);
+  if (at == std::string::npos) return "";
+  const size_t from = at + pattern.size();
+  const size_t end = data->find_first_of("\"\\", from);
+  if (end != std::string::npos && (*data)[end] == '"') return data->substr(from, end - from);
+  json j = json::parse(*data, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return "";
+  auto it = j.find(field);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
+
+absl::Status BatchView::Readable(const std::string& key) const {
+  if (unseen_.contains(key)) {
+    return absl::AbortedError(
+        absl::StrCat(key, " was changed earlier in this batch without being read"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BatchView::FetchRecords(const std::vector<std::string>& keys) {
+  std::vector<std::string> missing;
+  for (const auto& key : keys) {
+    if (!records_.contains(key) && !unseen_.contains(key)) missing.push_back(key);
+  }
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  if (missing.empty()) return absl::OkStatus();
+  redis::Pipeline p;
+  for (const auto& key : missing)
+    p.Add({"HMGET", key, "data", "v"});
+  auto replies = store_.connection().Execute(p, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < missing.size(); ++i) {
+    const auto& f = (*replies)[i].elements();
+    versions_[missing[i]] = f.size() == 2 && f[1].is_string() ? f[1].str() : "";
+    records_[missing[i]] =
+        f.size() == 2 && f[0].is_string() ? std::optional<std::string>(f[0].str()) : std::nullopt;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BatchView::FetchCaseloads(const std::string& a, const std::vector<std::string>& ids) {
+  std::vector<std::string> missing;
+  for (const auto& w : ids) {
+    const std::string key = CaseloadKey(a, w);
+    if (!caseloads_.contains(key) && !unseen_.contains(key)) missing.push_back(key);
+  }
+  if (missing.empty()) return absl::OkStatus();
+  redis::Pipeline p;
+  for (const auto& key : missing)
+    p.Add({"SMEMBERS", key});
+  auto replies = store_.connection().Execute(p, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < missing.size(); ++i) {
+    auto& children = caseloads_[missing[i]];
+    for (const auto& id : (*replies)[i].elements())
+      children.insert(id.str());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BatchView::FetchItems(const std::string& a, const std::vector<std::string>& subjects) {
+  std::vector<std::string> missing;
+  for (const auto& subject : subjects) {
+    const std::string key = ItemsKey(a, subject);
+    if (!items_.contains(key) && !unseen_.contains(key)) missing.push_back(key);
+  }
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  if (missing.empty()) return absl::OkStatus();
+  redis::Pipeline sets;
+  for (const auto& key : missing)
+    sets.Add({"SMEMBERS", key});
+  auto members = store_.connection().Execute(sets, redis::Idempotency::kIdempotent);
+  if (!members.ok()) return members.status();
+  std::vector<std::string> ids;
+  std::vector<size_t> owner;  // index in `missing` of each id's subject
+  for (size_t i = 0; i < missing.size(); ++i) {
+    items_[missing[i]];  // loaded, even when empty
+    for (const auto& id : (*members)[i].elements()) {
+      ids.push_back(id.str());
+      owner.push_back(i);
+    }
+  }
+  if (ids.empty()) return absl::OkStatus();
+  redis::Pipeline p;
+  for (const auto& id : ids)
+    p.Add({"HMGET", ItemKey(a, id), "data", "stage", "level", "v"});
+  auto replies = store_.connection().Execute(p, redis::Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto& f = (*replies)[i].elements();
+    versions_[ItemKey(a, ids[i])] = f.size() == 4 && f[3].is_string() ? f[3].str() : "";
+    if (f.size() < 4 || !f[0].is_string()) continue;  // removed meanwhile
+    v1::DueItem item;
+    if (!item.ParseFromString(f[0].str())) return absl::InternalError("a stored item is corrupt");
+    if (f[1].is_string()) item.set_stage(static_cast<v1::Stage>(std::atoi(f[1].str().c_str())));
+    if (f[2].is_string()) item.set_escalation_level(std::atoi(f[2].str().c_str()));
+    item.set_critical(
+        item.stage() == v1::STAGE_ESCALATED ||
+        (item.stage() == v1::STAGE_OVERDUE && item.case_type() == "child_protection"));
+    items_[missing[owner[i]]][ids[i]] = std::move(item);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BatchView::Prefetch(const std::vector<Needs>& needs) {
+  // 1. The caseloads named, for their children.
+  std::map<std::string, std::vector<std::string>> caseloads;  // by authority
+  for (const auto& need : needs) {
+    auto& ids = caseloads[need.authority];
+    ids.insert(ids.end(), need.subjects.caseloads_of.begin(), need.subjects.caseloads_of.end());
+  }
+  for (const auto& [a, ids] : caseloads) {
+    if (auto s = FetchCaseloads(a, ids); !s.ok()) return s;
+  }
+  // 2. The records, and 3. the items of every subject they name.
+  std::vector<std::string> keys;
+  std::vector<std::string> planning;  // the record keys of events that may plan
+  std::map<std::string, std::vector<std::string>> item_subjects;  // by authority
+  for (const auto& need : needs) {
+    const std::string& a = need.authority;
+    const Subjects& s = need.subjects;
+    auto& names = item_subjects[a];
+    auto add = [&](const std::vector<std::string>& ids, const char* prefix,
+                   std::string (*key)(const std::string&, const std::string&)) {
+      for (const auto& id : ids) {
+        keys.push_back(key(a, id));
+        if (!need.plans) continue;
+        planning.push_back(keys.back());
+        names.push_back(prefix + id);
+      }
+    };
+    add(s.workers, "worker:", WorkerKey);
+    add(s.children, "child:", ChildKey);
+    add(s.tasks, "task:", TaskKey);
+    add(s.sessions, "record:", SessionKey);
+    add(s.teams, "team:", TeamKey);
+    for (const auto& w : s.caseloads_of) {
+      auto it = caseloads_.find(CaseloadKey(a, w));
+      if (it == caseloads_.end()) continue;
+      add(std::vector<std::string>(it->second.begin(), it->second.end()), "child:", ChildKey);
+    }
+  }
+  if (auto s = FetchRecords(keys); !s.ok()) return s;
+  for (const auto& [a, names] : item_subjects) {
+    if (auto s = FetchItems(a, names); !s.ok()) return s;
+  }
+  // 4. The directory: the workers those records and the events name, then their supervisors
+  // (escalations go to a supervisor's line manager).
+  std::vector<std::string> directory;
+  std::vector<std::string> directory_authority;
+  auto add_worker = [&](const std::string& a, const std::string& id) {
+    if (id.empty()) return;
+    directory.push_back(WorkerKey(a, id));
+    directory_authority.push_back(a);
+  };
+  for (const auto& need : needs) {
+    if (!need.plans) continue;
+    for (const auto& w : need.workers)
+      add_worker(need.authority, w);
+  }
+  const std::string tag_end = "}:sch:";
+  for (const auto& key : planning) {
+    const auto& data = records_[key];
+    if (!data.has_value()) continue;
+    const std::string a = key.substr(5, key.find(tag_end) - 5);  // "ovs:{" A "}:sch:..."
+    const std::string kind = key.substr(key.find(tag_end) + tag_end.size());
+    if (kind.starts_with("worker:")) {
+      add_worker(a, JsonField(data, "supervisor_id"));
+    } else if (kind.starts_with("child:")) {
+      add_worker(a, JsonField(data, "worker_id"));
+    } else if (kind.starts_with("task:")) {
+      add_worker(a, JsonField(data, "owner_id"));
+    } else if (kind.starts_with("team:")) {
+      add_worker(a, JsonField(data, "manager_id"));
+    }
+  }
+  if (auto s = FetchRecords(directory); !s.ok()) return s;
+  std::vector<std::string> supervisors;
+  for (size_t i = 0; i < directory.size(); ++i) {
+    const std::string id = JsonField(records_[directory[i]], "supervisor_id");
+    if (!id.empty()) supervisors.push_back(WorkerKey(directory_authority[i], id));
+  }
+  return FetchRecords(supervisors);
+}
+
+absl::StatusOr<State> BatchView::Load(const std::string& a, const Subjects& subjects,
+                                      ReadVersions* versions) {
+  std::vector<std::string> children = subjects.children;
+  if (auto s = FetchCaseloads(a, subjects.caseloads_of); !s.ok()) return s;
+  for (const auto& w : subjects.caseloads_of) {
+    const std::string key = CaseloadKey(a, w);
+    if (auto s = Readable(key); !s.ok()) return s;
+    children.insert(children.end(), caseloads_[key].begin(), caseloads_[key].end());
+  }
+  std::vector<std::string> keys;
+  for (const auto& id : subjects.workers)
+    keys.push_back(WorkerKey(a, id));
+  for (const auto& id : children)
+    keys.push_back(ChildKey(a, id));
+  for (const auto& id : subjects.tasks)
+    keys.push_back(TaskKey(a, id));
+  for (const auto& id : subjects.sessions)
+    keys.push_back(SessionKey(a, id));
+  for (const auto& id : subjects.teams)
+    keys.push_back(TeamKey(a, id));
+  if (auto s = FetchRecords(keys); !s.ok()) return s;
+  State state;
+  size_t i = 0;
+  json j;
+  // The record's JSON into `j` (false if it is not stored), its version into `versions`.
+  auto read = [&]() -> absl::StatusOr<bool> {
+    const std::string& key = keys[i++];
+    if (auto s = Readable(key); !s.ok()) return s;
+    if (versions != nullptr) (*versions)[key] = versions_[key];
+    const auto& data = records_[key];
+    if (!data.has_value()) return false;
+    j = json::parse(*data, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return absl::InternalError("a stored scheduling record is not JSON");
+    return true;
+  };
+  for (const auto& id : subjects.workers) {
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.workers[id] = WorkerFromJson(j);
+  }
+  for (const auto& id : children) {
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.children[id] = ChildFromJson(j);
+  }
+  for (const auto& id : subjects.tasks) {
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.tasks[id] = TaskFromJson(j);
+  }
+  for (const auto& id : subjects.sessions) {
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.sessions[id] = SessionFromJson(j);
+  }
+  for (const auto& id : subjects.teams) {
+    auto found = read();
+    if (!found.ok()) return found.status();
+    if (*found) state.teams[id] = TeamFromJson(j);
+  }
+  return state;
+}
+
+absl::StatusOr<const std::map<std::string, v1::DueItem>*> BatchView::ItemsOf(
+    const std::string& a, const std::string& subject_key, ReadVersions* versions) {
+  if (auto s = FetchItems(a, {subject_key}); !s.ok()) return s;
+  const std::string key = ItemsKey(a, subject_key);
+  if (auto s = Readable(key); !s.ok()) return s;
+  const auto& items = items_[key];
+  for (const auto& [id, item] : items) {
+    const std::string item_key = ItemKey(a, id);
+    if (auto s = Readable(item_key); !s.ok()) return s;
+    if (versions != nullptr) (*versions)[item_key] = versions_[item_key];
+  }
+  return &items;
+}
+
+absl::StatusOr<std::string> BatchView::SupervisorOf(const std::string& a,
+                                                    const std::string& worker_id,
+                                                    ReadVersions* versions) {
+  const std::string key = WorkerKey(a, worker_id);
+  if (auto s = FetchRecords({key}); !s.ok()) return s;
+  if (auto s = Readable(key); !s.ok()) return s;
+  if (versions != nullptr) (*versions)[key] = versions_[key];
+  return JsonField(records_[key], "supervisor_id");
+}
+
+void BatchView::Commit(const std::string& a, const Changes& changes, const ChangeEffects& effects) {
+  for (const auto& [key, data] : effects.records) {
+    if (records_.contains(key)) {
+      records_[key] = data;
+    } else {
+      unseen_.insert(key);
+    }
+  }
+  for (const auto& [worker, child, joins] : effects.caseload_moves) {
+    const std::string key = CaseloadKey(a, worker);
+    auto it = caseloads_.find(key);
+    if (it == caseloads_.end()) {
+      unseen_.insert(key);
+    } else if (joins) {
+      it->second.insert(child);
+    } else {
+      it->second.erase(child);
+    }
+  }
+  auto remove = [&](const v1::DueItem& item) {
+    auto it = items_.find(ItemsKey(a, SubjectKeyOf(item)));
+    if (it == items_.end()) {
+      unseen_.insert(ItemsKey(a, SubjectKeyOf(item)));
+    } else {
+      it->second.erase(item.item_id());
+    }
+  };
+  for (const auto& item : changes.satisfied)
+    remove(item);
+  for (const auto& item : changes.cancelled)
+    remove(item);
+  for (const auto& planned : changes.upserts) {
+    auto it = items_.find(ItemsKey(a, planned.subject_key));
+    if (it == items_.end()) {
+      unseen_.insert(ItemsKey(a, planned.subject_key));
+      continue;
+    }
+    v1::DueItem item = planned.item;  // as ItemsOf reads it back
+    item.set_stage(v1::STAGE_SCHEDULED);
+    item.set_escalation_level(0);
+    item.set_critical(false);
+    it->second[item.item_id()] = std::move(item);
+  }
+  for (const auto& [key, increment] : effects.versions) {
+    if (!increment) {
+      versions_[key] = "";  // deleted: what it holds from now on is what the change writes
+      unseen_.erase(key);
+    } else if (auto it = versions_.find(key); it != versions_.end() && !unseen_.contains(key)) {
+      it->second = Incremented(it->second);
+    } else {
+      unseen_.insert(key);
+    }
+  }
+}
+
+std::string BatchDirectory::SupervisorOf(const std::string& worker_id) const {
   if (auto it = state_.workers.find(worker_id); it != state_.workers.end()) {
     return it->second.facts.supervisor_id;
   }
-  const std::string key = WorkerKey(authority_, worker_id);
-  auto reply = connection_.Command({"HMGET", key, "data", "v"}, redis::Idempotency::kIdempotent);
-  if (!reply.ok() || reply->elements().size() != 2) return "";
-  const auto& f = reply->elements();
-  if (versions_ != nullptr) (*versions_)[key] = f[1].is_string() ? f[1].str() : "";
-  if (!f[0].is_string()) return "";
-  json j = json::parse(f[0].str(), nullptr, false);
-  if (j.is_discarded()) return "";
-  return j.value("supervisor_id", "");
+  auto supervisor = view_.SupervisorOf(authority_, worker_id, versions_);
+  if (!supervisor.ok()) {
+    if (status_.ok()) status_ = supervisor.status();
+    return "";
+  }
+  return *supervisor;
 }
 
 std::string KindLabel(v1::ItemKind kind) {

@@ -43,7 +43,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -61,6 +66,17 @@ inline constexpr char kServiceName[] = "scheduling";
 // of the hash's "v" field when it was read, "" if it did not exist. ToChange makes the change
 // conditional on each (see the header comment).
 using ReadVersions = std::map<std::string, std::string>;
+
+// What a change does to the keys later decisions of the same batch read (filled by
+// ItemStore::ToChange for BatchView::Commit): the record JSON it writes, by key, and, in the
+// order they run, the version changes: an increment (true) or a delete (false: the key, and its
+// version, are gone).
+struct ChangeEffects {
+  std::vector<std::pair<std::string, std::string>> records;
+  std::vector<std::pair<std::string, bool>> versions;
+  // Caseload moves: worker id, child id, true when the child joins the caseload.
+  std::vector<std::tuple<std::string, std::string, bool>> caseload_moves;
+};
 
 // One fired stage, for the fire-delay metric: how late it fired, measured from the later of
 // its scheduled time and the time its item was planned (a stage that had already passed when
@@ -111,13 +127,11 @@ class ItemStore {
   // only while every version in `read` holds (else ABORTED). `cause` is the inbound event (its
   // id becomes the events' causation id); `now` stamps recorded_at, decides which stages
   // already passed and trims the history to `history_horizon` before it.
-  absl::StatusOr<redis::ChangeSet> ToChange(const std::string& authority,
-                                            const authorities::Authority& policy,
-                                            const State& before, const State& after,
-                                            const std::map<std::string, v1::DueItem>& existing,
-                                            const Changes& changes,
-                                            const common::v1::EventMeta& cause, absl::Time now,
-                                            const ReadVersions& read = {}) const;
+  absl::StatusOr<redis::ChangeSet> ToChange(
+      const std::string& authority, const authorities::Authority& policy, const State& before,
+      const State& after, const std::map<std::string, v1::DueItem>& existing,
+      const Changes& changes, const common::v1::EventMeta& cause, absl::Time now,
+      const ReadVersions& read = {}, ChangeEffects* effects = nullptr) const;
 
   // Fires every timer of `authority` due at `now`: claims batches of up to `batch` items and
   // returns how many stages it fired (emitted into the outbox), each also appended to `fired`
@@ -132,6 +146,11 @@ class ItemStore {
 
   // One item with its fired stage; NOT_FOUND if unknown.
   absl::StatusOr<v1::DueItem> GetItem(const std::string& authority, const std::string& item_id);
+
+  // Whether each (authority, event id) was already applied (its processed marker exists), in
+  // one round trip.
+  absl::StatusOr<std::vector<bool>> AlreadyProcessed(
+      const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids);
 
   // A worker's items; a child's items (case discussion and oversight tasks).
   absl::StatusOr<v1::Schedule> WorkerSchedule(const std::string& authority,
@@ -170,24 +189,80 @@ class ItemStore {
 std::string ItemKey(const std::string& authority, const std::string& item_id);
 std::string TimersKey(const std::string& authority);
 
-// The directory as scheduling knows it: the records in `state` first (an event may have just
-// changed a supervisor), then the stored worker records, whose versions go to `versions` (the
-// decision depends on them).
-class StoreDirectory : public Directory {
+// The state a batch of events is decided on: the records, caseloads, items and directory
+// entries the events name, read with a few pipelined round trips for the whole batch
+// (Prefetch), then kept as they will be once the changes decided so far are applied (Commit),
+// so each event of the batch sees the effects of the ones before it, and the versions it
+// reports are the ones its change must be guarded by. Reads of keys not prefetched go to Redis
+// once and are kept. A read of something an earlier change of the batch touched without it
+// having been read (so its state after that change is unknown here) is ABORTED: the caller
+// applies what it decided so far and starts a new view. One batch, one thread.
+class BatchView {
  public:
-  StoreDirectory(redis::Connection& connection, std::string authority, const State& state,
-                 ReadVersions* versions = nullptr)
-      : connection_(connection),
-        authority_(std::move(authority)),
-        state_(state),
-        versions_(versions) {}
-  std::string SupervisorOf(const std::string& worker_id) const override;
+  explicit BatchView(ItemStore& store) : store_(store) {}
+
+  // What one event of the batch reads.
+  struct Needs {
+    std::string authority;
+    Subjects subjects;  // its records, the caseloads named and those children's records
+    // Whether it may plan items: then the live items of its subjects and the directory entries
+    // of the workers its records name (and of their supervisors) are read up front too.
+    bool plans = true;
+    std::vector<std::string> workers;  // directory entries it names outside its subjects
+  };
+
+  // Reads what the events need in about six pipelined round trips, whatever their number.
+  // UNAVAILABLE if Redis is down.
+  absl::Status Prefetch(const std::vector<Needs>& needs);
+
+  // As ItemStore::Load and ItemsOf, on the view (the items are the view's own, valid until
+  // the next Commit).
+  absl::StatusOr<State> Load(const std::string& authority, const Subjects& subjects,
+                             ReadVersions* versions);
+  absl::StatusOr<const std::map<std::string, v1::DueItem>*> ItemsOf(const std::string& authority,
+                                                                    const std::string& subject_key,
+                                                                    ReadVersions* versions);
+  // The stored supervisor of a worker ("" if unknown; the record's version goes to `versions`).
+  absl::StatusOr<std::string> SupervisorOf(const std::string& authority,
+                                           const std::string& worker_id, ReadVersions* versions);
+
+  // Records the effects of a change decided on this view (`changes` and what ToChange reported
+  // in `effects`), as they will be once it is applied.
+  void Commit(const std::string& authority, const Changes& changes, const ChangeEffects& effects);
 
  private:
-  redis::Connection& connection_;
+  absl::Status FetchRecords(const std::vector<std::string>& keys);
+  absl::Status FetchCaseloads(const std::string& authority, const std::vector<std::string>& ids);
+  absl::Status FetchItems(const std::string& authority, const std::vector<std::string>& subjects);
+  absl::Status Readable(const std::string& key) const;
+
+  ItemStore& store_;
+  // Hashed by key (the keys share long prefixes: ordered maps spend their time comparing them).
+  std::unordered_map<std::string, std::optional<std::string>> records_;  // JSON, nullopt: none
+  std::unordered_map<std::string, std::set<std::string>> caseloads_;     // key -> child ids
+  // Items key of a subject -> its live items by id.
+  std::unordered_map<std::string, std::map<std::string, v1::DueItem>> items_;
+  // The version of every record and item read, as it will be after the commits.
+  std::unordered_map<std::string, std::string> versions_;
+  std::unordered_set<std::string> unseen_;  // keys changed by a commit without having been read
+};
+
+// A Directory over a BatchView: the records of `state` first (the event being decided may have
+// just changed a supervisor), then the view, whose versions go to `versions`. A failed read
+// answers "" and is kept in status().
+class BatchDirectory : public Directory {
+ public:
+  BatchDirectory(BatchView& view, std::string authority, const State& state, ReadVersions* versions)
+      : view_(view), authority_(std::move(authority)), state_(state), versions_(versions) {}
+  std::string SupervisorOf(const std::string& worker_id) const override;
+  const absl::Status& status() const { return status_; }
+
+ private:
+  BatchView& view_;
   std::string authority_;
   const State& state_;
   ReadVersions* versions_;
+  mutable absl::Status status_;
 };
 
 }  // namespace oversight::scheduling

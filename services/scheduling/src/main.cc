@@ -30,15 +30,15 @@ int main(int argc, char** argv) {
   if (!authorities.ok()) return pipeline::StartupFailure(host, authorities.status());
   scheduling::SchedulingProbe probe(host.metrics_registry(), (*authorities)->Ids());
 
-  events.Consume(
+  events.ConsumeBatches(
       "scheduling-events", {workforce, case_events, supervision, tasks},
       [&](redis::Connection& connection) {
         auto store = std::make_shared<scheduling::ItemStore>(connection, schedule, history);
         auto scheduler =
             std::make_shared<scheduling::Scheduler>(**authorities, *store, host.clock());
         auto handlers = std::make_shared<scheduling::EventHandlers>(**authorities, *scheduler);
-        return [store, scheduler, handlers](const kafka::ConsumedMessage& record) {
-          return handlers->Handle(record);
+        return [store, scheduler, handlers](const std::vector<kafka::ConsumedMessage>& batch) {
+          return handlers->HandleBatch(batch);
         };
       });
   events.RelayOutbox((*authorities)->Ids());

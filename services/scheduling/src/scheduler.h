@@ -3,6 +3,8 @@
 // the Kafka handler, the timer worker and the tests; no Kafka here.
 #pragma once
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 #include "item_store.h"
@@ -34,6 +36,25 @@ class Scheduler {
   absl::StatusOr<redis::OutboxResult> Handle(const google::protobuf::Message& event,
                                              const common::v1::EventMeta& meta);
 
+  // One event of a batch (not owned).
+  struct BatchEvent {
+    const google::protobuf::Message* event = nullptr;
+    const common::v1::EventMeta* meta = nullptr;
+  };
+
+  // Applies events in order, each with the result Handle would give it, in a few round trips
+  // for the whole batch: the processed markers and the state every event reads are loaded
+  // together (BatchView), each event is decided on that state as left by the ones before it,
+  // and the changes are applied with redis::ChangeSet::ApplyAll, each guarded by its event id
+  // and the versions it read (so an event that depends on an earlier one of the batch is
+  // guarded by the versions that one writes). An event already processed, or repeated earlier
+  // in the batch, is a duplicate with no effect. When an event's change is refused because
+  // something it read changed meanwhile (another replica), the batch from that event on is
+  // read and decided again (up to kMaxAttempts times for that event, then it and every later
+  // event are ABORTED). A transport failure fails the event and every later one with it.
+  std::vector<absl::StatusOr<redis::OutboxResult>> HandleBatch(
+      const std::vector<BatchEvent>& events);
+
   // Fires every timer due at the clock's now, for every authority served; returns how many
   // stages fired. Safe to run on several replicas at once. With a probe, also reads the
   // pending timers and the item counts of each authority for it.
@@ -42,9 +63,14 @@ class Scheduler {
   static constexpr int kMaxAttempts = 8;
 
  private:
-  absl::StatusOr<redis::OutboxResult> HandleOnce(const google::protobuf::Message& event,
-                                                 const common::v1::EventMeta& meta,
-                                                 const authorities::Authority& authority);
+  // One pass over events[start..]: reads, decides and applies them, filling their results;
+  // returns the first event to read and decide again (ABORTED), or events.size().
+  size_t HandleFrom(const std::vector<BatchEvent>& events, size_t start,
+                    std::vector<absl::StatusOr<redis::OutboxResult>>& results);
+  // Decides one event on `view` and records its effects there (as once applied).
+  absl::StatusOr<redis::ChangeSet> Decide(const google::protobuf::Message& event,
+                                          const common::v1::EventMeta& meta,
+                                          const authorities::Authority& authority, BatchView& view);
 
   const authorities::AuthorityRegistry& authorities_;
   ItemStore& store_;

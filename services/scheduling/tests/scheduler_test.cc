@@ -12,8 +12,10 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "event_handlers.h"
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
+#include "oversight/kafka/event_record.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/recording/v1/supervision_events.pb.h"
 #include "oversight/redis/testing/redis_server.h"
@@ -142,6 +144,8 @@ class SchedulerTest : public ::testing::Test {
     EXPECT_TRUE(fired.ok()) << fired.status();
     return fired.value_or(-1);
   }
+
+  void RiskAndSessionOfEveryChildOnTwoReplicas(size_t batch);
 
   static redis::testing::RedisServer* server_;
   static authorities::AuthorityRegistry* registry_;
@@ -372,8 +376,9 @@ TEST_F(SchedulerTest, AChangeDecidedFromAStaleReadIsAbortedAndWritesNothing) {
 }
 
 // Two replicas handle, at the same time, a case event (risk raised, case-events topic) and a
-// session (supervision-events topic) about each of 200 children: every child ends with both.
-TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
+// session (supervision-events topic) about each of 200 children, one at a time or in batches of
+// `batch`: every child ends with both.
+void SchedulerTest::RiskAndSessionOfEveryChildOnTwoReplicas(size_t batch) {
   constexpr int kChildren = 200;
   Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
   auto child = [](int i) { return "child-" + std::to_string(i); };
@@ -413,10 +418,19 @@ TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
   std::vector<absl::Status> failures;
   std::mutex mu;
   auto handle = [&](Scheduler& replica, const auto& events) {
-    for (const auto& e : events) {
-      auto result = replica.Handle(e, e.meta());
+    for (size_t from = 0; from < events.size(); from += batch) {
+      std::vector<absl::StatusOr<redis::OutboxResult>> results;
+      if (batch == 1) {
+        results.push_back(replica.Handle(events[from], events[from].meta()));
+      } else {
+        std::vector<Scheduler::BatchEvent> chunk;
+        for (size_t k = from; k < std::min(events.size(), from + batch); ++k)
+          chunk.push_back({&events[k], &events[k].meta()});
+        results = replica.HandleBatch(chunk);
+      }
       std::lock_guard lock(mu);
-      if (!result.ok()) failures.push_back(result.status());
+      for (const auto& result : results)
+        if (!result.ok()) failures.push_back(result.status());
     }
   };
   std::thread case_events([&] { handle(*scheduler_, risks); });
@@ -441,6 +455,200 @@ TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
   auto counts = store_->CountDueItems("devon");
   ASSERT_TRUE(counts.ok()) << counts.status();
   EXPECT_EQ(counts->at({"case_discussion", "scheduled"}), kChildren);
+}
+
+TEST_F(SchedulerTest, ConcurrentEventsAboutTheSameChildLoseNoUpdate) {
+  RiskAndSessionOfEveryChildOnTwoReplicas(1);
+}
+
+// The same in batches: a change refused because the other replica changed what it read is
+// read and decided again with the rest of its batch.
+TEST_F(SchedulerTest, ConcurrentBatchesAboutTheSameChildrenLoseNoUpdate) {
+  RiskAndSessionOfEveryChildOnTwoReplicas(50);
+}
+
+// Escalations go to the supervisor's line manager, read from the supervisor's stored record;
+// ids with quotes and backslashes (escaped in the stored JSON) are read back as they were.
+TEST_F(SchedulerTest, EscalationTargetsWithEscapedCharactersReadBack) {
+  const std::string manager = "manager \"one\"";
+  const std::string head = "head\\of\"service";
+  Join(manager, head, absl::CivilDay(2024, 1, 8));
+  Join("worker-1", manager, absl::CivilDay(2025, 1, 6));
+  auto escalate_to = connection_->Command(
+      {"HGET", ItemKey("devon", "personal_supervision:worker-1"), "escalate_to"});
+  ASSERT_TRUE(escalate_to.ok()) << escalate_to.status();
+  EXPECT_EQ(escalate_to->str(), head);
+  auto item = store_->GetItem("devon", "personal_supervision:worker-1");
+  ASSERT_TRUE(item.ok()) << item.status();
+  EXPECT_EQ(item->supervisor_id(), manager);
+}
+
+// A consumed record as a producer encodes it (CloudEvents headers, protobuf value).
+kafka::ConsumedMessage Consumed(const std::string& topic, google::protobuf::Message& event,
+                                const std::string& id, const std::string& subject, absl::Time at) {
+  auto* m = static_cast<common::v1::EventMeta*>(event.GetReflection()->MutableMessage(
+      &event, event.GetDescriptor()->FindFieldByName("meta")));
+  m->set_event_id(id);
+  m->set_authority_id("devon");
+  m->set_subject(subject);
+  events::ToTimestamp(at, m->mutable_occurred_at());
+  auto record = kafka::MakeEventRecord(topic, subject, event, kafka::ContentType::kProtobuf);
+  EXPECT_TRUE(record.ok()) << record.status();
+  kafka::ConsumedMessage consumed;
+  consumed.topic = record->topic;
+  consumed.key = record->key;
+  consumed.value = record->value;
+  consumed.headers = record->headers;
+  return consumed;
+}
+
+// One batch (kafka.max_batch) holding a redelivered event, the same event twice, a record
+// without headers and, twice, one about a child whose stored record is corrupt (dead letters
+// mid-batch),
+// and several events about the same child and the same worker, each needing the ones before it
+// (an allocation, then a session and a risk change on that child, then the worker's supervisor
+// change moving the caseload the allocation filled): the outcomes, the schedule events (in
+// order) and the items are exactly those of handling the records one at a time.
+TEST_F(SchedulerTest, ABatchEndsAsHandlingItsRecordsOneAtATime) {
+  std::vector<kafka::ConsumedMessage> batch;
+  wf::WorkerJoined join;
+  join.set_worker_id("worker-1");
+  join.set_supervisor_id("manager-1");
+  join.set_team_id("team-a");
+  join.mutable_start_date()->set_year(2025);
+  join.mutable_start_date()->set_month(1);
+  join.mutable_start_date()->set_day(6);
+  const auto joined = Consumed(std::string(kafka::kWorkforceEventsTopic), join, "join-worker-1",
+                               "worker-1", Noon(2025, 1, 6));
+  batch.push_back(joined);  // already handled before the batch: a redelivery
+  cases::CaseAllocated alloc;
+  alloc.set_child_id("child-1");
+  alloc.set_worker_id("worker-1");
+  alloc.set_team_id("team-a");
+  alloc.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+  batch.push_back(Consumed(std::string(kafka::kCaseEventsTopic), alloc, "alloc-1", "child-1",
+                           Noon(2025, 3, 3)));
+  batch.push_back(batch.back());  // the same event twice in one batch
+  kafka::ConsumedMessage headless = batch.back();
+  headless.headers = kafka::Headers();
+  batch.push_back(headless);  // a contract dead letter
+  cases::CaseAllocated corrupt = alloc;
+  corrupt.set_child_id("child-2");
+  batch.push_back(Consumed(std::string(kafka::kCaseEventsTopic), corrupt, "alloc-2", "child-2",
+                           Noon(2025, 3, 3)));  // processing_failed: its stored record is broken
+  batch.push_back(batch.back());                // and again: dead-lettered again
+  rec::SessionHeld held;
+  held.set_record_id("rec-1");
+  held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+  held.set_supervisor_id("manager-1");
+  held.add_supervisee_ids("worker-1");
+  held.add_child_ids("child-1");
+  events::ToTimestamp(Noon(2025, 3, 7), held.mutable_held_at());
+  batch.push_back(Consumed(std::string(kafka::kSupervisionEventsTopic), held, "held-1", "child-1",
+                           Noon(2025, 3, 7)));
+  cases::RiskLevelChanged risk;
+  risk.set_child_id("child-1");
+  risk.set_risk(common::v1::RISK_LEVEL_HIGH);
+  batch.push_back(
+      Consumed(std::string(kafka::kCaseEventsTopic), risk, "risk-1", "child-1", Noon(2025, 3, 10)));
+  wf::SupervisorChanged changed;
+  changed.set_worker_id("worker-1");
+  changed.set_supervisor_id("manager-2");
+  batch.push_back(Consumed(std::string(kafka::kWorkforceEventsTopic), changed, "sup-1", "worker-1",
+                           Noon(2025, 3, 11)));
+
+  struct Run {
+    std::vector<kafka::HandlerOutcome> outcomes;
+    std::vector<std::string> published;  // type, event id, item, due, supervisor
+    std::map<std::string, std::string> items;
+  };
+  auto run = [&](bool batched) {
+    EXPECT_TRUE(connection_->Command({"FLUSHALL"}).ok());
+    EXPECT_TRUE(
+        connection_
+            ->Command({"HSET", "ovs:{devon}:sch:child:child-2", "data", "{not json", "v", "1"})
+            .ok());
+    EventHandlers handlers(*registry_, *scheduler_);
+    clock_.Set(Noon(2025, 3, 11));
+    Run r;
+    EXPECT_EQ(handlers.Handle(joined).kind, kafka::HandlerOutcome::Kind::kProcessed);
+    if (batched) {
+      r.outcomes = handlers.HandleBatch(batch);
+    } else {
+      for (const auto& record : batch)
+        r.outcomes.push_back(handlers.Handle(record));
+    }
+    for (const auto& p : Outbox()) {
+      r.published.push_back(absl::StrCat(p.type, " ", p.event_id, " ", p.item.item_id(), " ",
+                                         p.item.due_at().seconds(), " ", p.item.supervisor_id()));
+    }
+    for (const std::string id :
+         {"case_discussion:child-1", "personal_supervision:worker-1", "new_agreement:worker-1"}) {
+      auto item = store_->GetItem("devon", id);
+      r.items[id] = item.ok() ? absl::StrCat(item->due_at().seconds(), " ", item->supervisor_id())
+                              : item.status().ToString();
+    }
+    return r;
+  };
+  const Run one_at_a_time = run(false);
+  const Run batched = run(true);
+
+  using Kind = kafka::HandlerOutcome::Kind;
+  const std::vector<Kind> expected = {Kind::kProcessed,  Kind::kProcessed,  Kind::kProcessed,
+                                      Kind::kDeadLetter, Kind::kDeadLetter, Kind::kDeadLetter,
+                                      Kind::kProcessed,  Kind::kProcessed,  Kind::kProcessed};
+  ASSERT_EQ(batched.outcomes.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(batched.outcomes[i].kind, expected[i]) << i << ": " << batched.outcomes[i].detail;
+    EXPECT_EQ(one_at_a_time.outcomes[i].kind, expected[i])
+        << i << ": " << one_at_a_time.outcomes[i].detail;
+    EXPECT_EQ(batched.outcomes[i].reason, one_at_a_time.outcomes[i].reason) << i;
+  }
+  EXPECT_EQ(batched.outcomes[4].reason, "processing_failed");
+  EXPECT_EQ(batched.outcomes[5].reason, "processing_failed");
+  EXPECT_EQ(batched.published, one_at_a_time.published);
+  EXPECT_EQ(batched.items, one_at_a_time.items);
+  // Each saw the ones before it. D9, child in need, high risk: monthly from the last discussion,
+  // Fri 7 Mar -> Mon 7 Apr 2025 (a lost session would leave 3 Apr from the allocation, a lost
+  // risk change 7 May); the supervisor change moved the discussion the allocation planned.
+  EXPECT_EQ(batched.items.at("case_discussion:child-1"),
+            absl::StrCat(absl::ToUnixSeconds(EndOf(2025, 4, 7)), " manager-2"));
+  int satisfied = 0;
+  for (const auto& line : batched.published) {
+    if (line.starts_with("oversight.scheduling.v1.ItemSatisfied") &&
+        line.find("case_discussion:child-1") != std::string::npos) {
+      ++satisfied;
+    }
+  }
+  EXPECT_EQ(satisfied, 1);  // the session satisfied the discussion once
+}
+
+// Once a record must be retried (here Redis is down), every later record of the batch is retried
+// too, even one that alone would be a dead letter, so the order of the partition holds; a
+// dead letter before it stays one.
+TEST_F(SchedulerTest, RecordsAfterOneToRetryInABatchAreRetriedToo) {
+  auto down = redis::testing::RedisServer::Launch();
+  ASSERT_TRUE(down.ok()) << down.status();
+  auto connection = redis::Connection::Connect((*down)->connection_options());
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  ItemStore store(**connection, std::string(kafka::kScheduleEventsTopic));
+  Scheduler scheduler(*registry_, store, clock_);
+  EventHandlers handlers(*registry_, scheduler);
+  ASSERT_TRUE((*down)->Stop().ok());
+
+  cases::RiskLevelChanged risk;
+  risk.set_child_id("child-1");
+  risk.set_risk(common::v1::RISK_LEVEL_HIGH);
+  const auto valid =
+      Consumed(std::string(kafka::kCaseEventsTopic), risk, "risk-1", "child-1", Noon(2025, 3, 10));
+  kafka::ConsumedMessage headless = valid;
+  headless.headers = kafka::Headers();
+  const auto outcomes = handlers.HandleBatch({headless, valid, headless});
+  using Kind = kafka::HandlerOutcome::Kind;
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes[0].kind, Kind::kDeadLetter);
+  EXPECT_EQ(outcomes[1].kind, Kind::kRetryLater) << outcomes[1].detail;
+  EXPECT_EQ(outcomes[2].kind, Kind::kRetryLater) << outcomes[2].detail;
 }
 
 // The value of one series in a registry ("" labels not listed must match too); -1 if absent.
