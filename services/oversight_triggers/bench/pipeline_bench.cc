@@ -14,7 +14,7 @@
 //
 //   OVERSIGHT_BENCH_EVENTS=100000 (default) OVERSIGHT_BENCH_BROKER=embedded|real (default
 //   embedded; real needs OVERSIGHT_KAFKA_BOOTSTRAP_FILE, see tests/fixtures/README.md)
-//   OVERSIGHT_BENCH_CONSUMERS=1 (triggers.consumers of the service)
+//   OVERSIGHT_BENCH_CONSUMERS=1 (kafka.consumers of the service)
 //   OVERSIGHT_BENCH_VERBOSE=1 (Redis INFO commandstats on stderr)
 //   OVERSIGHT_BENCH_SERVICE_LOG=<file> (the service's log)
 //   build/services/oversight_triggers/oversight_triggers_pipeline_bench
@@ -129,7 +129,7 @@ void BM_CaseEventsEndToEnd(benchmark::State& state) {
     auto service = (*system)->StartService(
         e2e::kTriggers,
         {{"OVERSIGHT_LOG_LEVEL", "warn"},
-         {"OVERSIGHT_TRIGGERS_CONSUMERS", std::to_string(EnvInt("OVERSIGHT_BENCH_CONSUMERS", 1))}});
+         {"OVERSIGHT_KAFKA_CONSUMERS", std::to_string(EnvInt("OVERSIGHT_BENCH_CONSUMERS", 1))}});
     if (!service.ok()) {
       state.SkipWithError(service.status().ToString().c_str());
       return;

@@ -1,5 +1,6 @@
 #include "event_handlers.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -46,6 +47,13 @@ const scheduling::v1::DueItem* ItemOf(const google::protobuf::Message& message) 
   }
   return dynamic_cast<const scheduling::v1::DueItem*>(
       &message.GetReflection()->GetMessage(message, field));
+}
+
+// Whether a trigger of `pack` listens to events of `type` (a full proto message name).
+bool AnyTriggerOn(const policy::Pack& pack, const std::string& type) {
+  return std::any_of(
+      pack.triggers.begin(), pack.triggers.end(),
+      [&](const policy::TriggerRule& trigger) { return trigger.event_type == type; });
 }
 
 // The worker a case event names (allocation, lead practitioner), or "".
@@ -151,8 +159,14 @@ std::optional<HandlerOutcome> EventHandlers::Stage(const kafka::ConsumedMessage&
       break;
     case StagedKind::kSchedule: {
       const scheduling::v1::DueItem* item = ItemOf(*staged.event.message);
-      // Worker items (personal supervision, agreements ...) trigger nothing here.
+      // Worker items (personal supervision, agreements ...) trigger nothing here, and nor does
+      // an event of a type no trigger of the authority's pack listens to (most schedule events:
+      // an item opened, due, satisfied ...): neither is read nor decided.
       if (item == nullptr || item->child_id().empty()) return HandlerOutcome::Processed();
+      if (!AnyTriggerOn(authorities_.Find(staged.authority)->pack,
+                        staged.event.message->GetDescriptor()->full_name())) {
+        return HandlerOutcome::Processed();
+      }
       staged.child_id = item->child_id();
       break;
     }
