@@ -361,4 +361,15 @@ std::vector<std::string> Consumer::Assignment() const {
   return out;
 }
 
+void RetryEveryOutcomeAfterTheFirstRetry(std::vector<HandlerOutcome>& outcomes,
+                                         const std::string& detail) {
+  bool retry = false;
+  for (HandlerOutcome& outcome : outcomes) {
+    if (retry && outcome.kind != HandlerOutcome::Kind::kRetryLater) {
+      outcome = HandlerOutcome::RetryLater(detail);
+    }
+    if (outcome.kind == HandlerOutcome::Kind::kRetryLater) retry = true;
+  }
+}
+
 }  // namespace oversight::kafka

@@ -64,6 +64,22 @@ std::string ProcessedKey(std::string_view authority, std::string_view service,
                       std::string(event_id));
 }
 
+absl::StatusOr<std::vector<bool>> AlreadyProcessed(
+    Connection& connection, std::string_view service,
+    const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
+  std::vector<bool> processed;
+  if (authority_and_event_ids.empty()) return processed;
+  Pipeline reads;
+  for (const auto& [authority, event_id] : authority_and_event_ids) {
+    reads.Add({"EXISTS", ProcessedKey(authority, service, event_id)});
+  }
+  auto replies = connection.Execute(reads, Idempotency::kIdempotent);
+  if (!replies.ok()) return replies.status();
+  for (const auto& reply : *replies)
+    processed.push_back(reply.is_integer() && reply.integer() == 1);
+  return processed;
+}
+
 std::string OutboxKeyPattern(std::string_view service) {
   return absl::StrCat("ovs:{*}:outbox:", std::string(service));
 }

@@ -72,17 +72,9 @@ std::vector<HandlerOutcome> EventHandler::HandleBatch(
     segment.push_back({i, std::move(event)});
   }
   flush();
-  if (retry) {
-    // Records after the first retried one (dead letters and decided ones alike) must not count
-    // as done: the consumer delivers them again.
-    bool after_failure = false;
-    for (auto& outcome : outcomes) {
-      if (after_failure && outcome.kind != HandlerOutcome::Kind::kRetryLater) {
-        outcome = RetriedWithAnEarlierOne();
-      }
-      if (outcome.kind == HandlerOutcome::Kind::kRetryLater) after_failure = true;
-    }
-  }
+  // Records after the first retried one (dead letters and decided ones alike) must not count
+  // as done: the consumer delivers them again.
+  if (retry) kafka::RetryEveryOutcomeAfterTheFirstRetry(outcomes);
   return outcomes;
 }
 

@@ -229,17 +229,7 @@ v1::Preferences NotificationStore::PreferencesFrom(const redis::Reply& reply,
 
 absl::StatusOr<std::vector<bool>> NotificationStore::AlreadyProcessed(
     const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
-  std::vector<bool> processed;
-  if (authority_and_event_ids.empty()) return processed;
-  redis::Pipeline reads;
-  for (const auto& [authority, event_id] : authority_and_event_ids) {
-    reads.Add({"EXISTS", redis::ProcessedKey(authority, kServiceName, event_id)});
-  }
-  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
-  if (!replies.ok()) return replies.status();
-  for (const auto& reply : *replies)
-    processed.push_back(reply.is_integer() && reply.integer() == 1);
-  return processed;
+  return redis::AlreadyProcessed(connection_, kServiceName, authority_and_event_ids);
 }
 
 absl::Status NotificationStore::SetPreferences(const v1::Preferences& preferences) {

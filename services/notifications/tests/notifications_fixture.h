@@ -16,6 +16,7 @@
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/event_record.h"
 #include "oversight/kafka/payload_codec.h"
+#include "oversight/kafka/testing/publish.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/redis/testing/redis_server.h"
@@ -64,14 +65,9 @@ class NotificationsFixture : public ::testing::Test {
   // `event` as the consumer hands it over: CloudEvents headers, protobuf payload.
   static kafka::ConsumedMessage Record(const google::protobuf::Message& event,
                                        const std::string& key = "k") {
-    auto record = kafka::MakeEventRecord("topic", key, event, kafka::ContentType::kProtobuf);
-    EXPECT_TRUE(record.ok()) << record.status();
-    kafka::ConsumedMessage consumed;
-    consumed.topic = record->topic;
-    consumed.key = record->key;
-    consumed.value = record->value;
-    consumed.headers = record->headers;
-    return consumed;
+    auto consumed = kafka::testing::AsConsumedEvent("topic", key, event);
+    EXPECT_TRUE(consumed.ok()) << consumed.status();
+    return consumed.ok() ? *std::move(consumed) : kafka::ConsumedMessage{};
   }
 
   void Handle(const google::protobuf::Message& event) {

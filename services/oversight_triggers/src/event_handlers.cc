@@ -111,17 +111,9 @@ std::vector<HandlerOutcome> EventHandlers::HandleBatch(
     }
   }
   flush();
-  if (retry) {
-    // Records staged after the one that failed were marked by ApplySegment; the rest of the
-    // batch after it must not count as done either.
-    bool after_failure = false;
-    for (auto& outcome : outcomes) {
-      if (outcome.kind == HandlerOutcome::Kind::kRetryLater) after_failure = true;
-      if (after_failure && outcome.kind != HandlerOutcome::Kind::kRetryLater) {
-        outcome = HandlerOutcome::RetryLater("an earlier record of this batch is retried");
-      }
-    }
-  }
+  // Records staged after the one that failed were marked by ApplySegment; the rest of the batch
+  // after it must not count as done either.
+  if (retry) kafka::RetryEveryOutcomeAfterTheFirstRetry(outcomes);
   return outcomes;
 }
 

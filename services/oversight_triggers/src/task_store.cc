@@ -147,16 +147,7 @@ absl::StatusOr<std::map<std::string, CaseContext>> TaskStore::LoadContexts(
 
 absl::StatusOr<std::vector<bool>> TaskStore::AlreadyProcessed(
     const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
-  redis::Pipeline reads;
-  for (const auto& [authority, event_id] : authority_and_event_ids) {
-    reads.Add({"EXISTS", redis::ProcessedKey(authority, kServiceName, event_id)});
-  }
-  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
-  if (!replies.ok()) return replies.status();
-  std::vector<bool> processed;
-  for (const auto& reply : *replies)
-    processed.push_back(reply.is_integer() && reply.integer() == 1);
-  return processed;
+  return redis::AlreadyProcessed(connection_, kServiceName, authority_and_event_ids);
 }
 
 absl::StatusOr<std::map<std::string, std::optional<v1::OversightTask>>> TaskStore::GetTasks(

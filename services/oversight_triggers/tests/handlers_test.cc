@@ -6,6 +6,7 @@
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/event_record.h"
+#include "oversight/kafka/testing/publish.h"
 #include "oversight/recording/v1/supervision_events.pb.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/redis/testing/redis_server.h"
@@ -70,14 +71,9 @@ class HandlersTest : public ::testing::Test {
                               : package == "oversight.workforce.v1" ? topics.workforce_events
                               : package == "oversight.recording.v1" ? topics.supervision_events
                                                                     : topics.schedule_events;
-    auto record = kafka::MakeEventRecord(topic, key, event, kafka::ContentType::kProtobuf);
-    EXPECT_TRUE(record.ok()) << record.status();
-    kafka::ConsumedMessage consumed;
-    consumed.topic = record->topic;
-    consumed.key = record->key;
-    consumed.value = record->value;
-    consumed.headers = record->headers;
-    return consumed;
+    auto consumed = kafka::testing::AsConsumedEvent(topic, key, event);
+    EXPECT_TRUE(consumed.ok()) << consumed.status();
+    return consumed.ok() ? *std::move(consumed) : kafka::ConsumedMessage{};
   }
   HandlerOutcome Handle(const google::protobuf::Message& event, const std::string& key = "") {
     return handlers_->Handle(Record(event, key));

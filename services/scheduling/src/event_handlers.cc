@@ -55,13 +55,7 @@ std::vector<HandlerOutcome> EventHandlers::HandleBatch(
     }
   }
   // Once a record must be retried, so must every later one (the order of a partition).
-  bool retry = false;
-  for (auto& outcome : outcomes) {
-    if (retry && outcome.kind != HandlerOutcome::Kind::kRetryLater) {
-      outcome = HandlerOutcome::RetryLater("an earlier record of this batch is retried");
-    }
-    if (outcome.kind == HandlerOutcome::Kind::kRetryLater) retry = true;
-  }
+  kafka::RetryEveryOutcomeAfterTheFirstRetry(outcomes);
   return outcomes;
 }
 

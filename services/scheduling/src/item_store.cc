@@ -482,6 +482,48 @@ std::string TimersKey(const std::string& a) {
   return Tag(a) + "timers";
 }
 
+namespace {
+
+// The keys of the records `subjects` names, with `children` for its caseloads' children, in the
+// order DecodeSubjects reads them.
+std::vector<std::string> SubjectKeys(const std::string& a, const Subjects& subjects,
+                                     const std::vector<std::string>& children) {
+  std::vector<std::string> keys;
+  for (const auto& id : subjects.workers)
+    keys.push_back(WorkerKey(a, id));
+  for (const auto& id : children)
+    keys.push_back(ChildKey(a, id));
+  for (const auto& id : subjects.tasks)
+    keys.push_back(TaskKey(a, id));
+  for (const auto& id : subjects.sessions)
+    keys.push_back(SessionKey(a, id));
+  for (const auto& id : subjects.teams)
+    keys.push_back(TeamKey(a, id));
+  return keys;
+}
+
+// Fills `state` with the records of SubjectKeys' keys, in its order: `read` puts the next
+// record's JSON in `j` and says whether it is stored.
+template <typename Read>
+absl::Status DecodeSubjects(const Subjects& subjects, const std::vector<std::string>& children,
+                            Read& read, json& j, State& state) {
+  auto decode = [&](const std::vector<std::string>& ids, auto& into, auto from_json) {
+    for (const auto& id : ids) {
+      auto found = read();
+      if (!found.ok()) return found.status();
+      if (*found) into[id] = from_json(j);
+    }
+    return absl::OkStatus();
+  };
+  if (auto s = decode(subjects.workers, state.workers, WorkerFromJson); !s.ok()) return s;
+  if (auto s = decode(children, state.children, ChildFromJson); !s.ok()) return s;
+  if (auto s = decode(subjects.tasks, state.tasks, TaskFromJson); !s.ok()) return s;
+  if (auto s = decode(subjects.sessions, state.sessions, SessionFromJson); !s.ok()) return s;
+  return decode(subjects.teams, state.teams, TeamFromJson);
+}
+
+}  // namespace
+
 absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subjects,
                                       ReadVersions* versions) {
   std::vector<std::string> children = subjects.children;
@@ -495,17 +537,7 @@ absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subj
       for (const auto& id : reply.elements())
         children.push_back(id.str());
   }
-  std::vector<std::string> keys;
-  for (const auto& id : subjects.workers)
-    keys.push_back(WorkerKey(a, id));
-  for (const auto& id : children)
-    keys.push_back(ChildKey(a, id));
-  for (const auto& id : subjects.tasks)
-    keys.push_back(TaskKey(a, id));
-  for (const auto& id : subjects.sessions)
-    keys.push_back(SessionKey(a, id));
-  for (const auto& id : subjects.teams)
-    keys.push_back(TeamKey(a, id));
+  const std::vector<std::string> keys = SubjectKeys(a, subjects, children);
   State state;
   if (keys.empty()) return state;
   redis::Pipeline p;
@@ -526,31 +558,7 @@ absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subj
     if (auto s = Parse(f[0], j); !s.ok()) return s;
     return true;
   };
-  for (const auto& id : subjects.workers) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.workers[id] = WorkerFromJson(j);
-  }
-  for (const auto& id : children) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.children[id] = ChildFromJson(j);
-  }
-  for (const auto& id : subjects.tasks) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.tasks[id] = TaskFromJson(j);
-  }
-  for (const auto& id : subjects.sessions) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.sessions[id] = SessionFromJson(j);
-  }
-  for (const auto& id : subjects.teams) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.teams[id] = TeamFromJson(j);
-  }
+  if (auto s = DecodeSubjects(subjects, children, read, j, state); !s.ok()) return s;
   return state;
 }
 
@@ -1027,17 +1035,7 @@ absl::StatusOr<v1::ComplianceResponse> ItemStore::Compliance(const v1::Complianc
 
 absl::StatusOr<std::vector<bool>> ItemStore::AlreadyProcessed(
     const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids) {
-  std::vector<bool> processed;
-  if (authority_and_event_ids.empty()) return processed;
-  redis::Pipeline reads;
-  for (const auto& [authority, event_id] : authority_and_event_ids) {
-    reads.Add({"EXISTS", redis::ProcessedKey(authority, kServiceName, event_id)});
-  }
-  auto replies = connection_.Execute(reads, redis::Idempotency::kIdempotent);
-  if (!replies.ok()) return replies.status();
-  for (const auto& reply : *replies)
-    processed.push_back(reply.is_integer() && reply.integer() == 1);
-  return processed;
+  return redis::AlreadyProcessed(connection_, kServiceName, authority_and_event_ids);
 }
 
 // ---- BatchView ----
@@ -1253,17 +1251,7 @@ absl::StatusOr<State> BatchView::Load(const std::string& a, const Subjects& subj
     if (auto s = Readable(key); !s.ok()) return s;
     children.insert(children.end(), caseloads_[key].begin(), caseloads_[key].end());
   }
-  std::vector<std::string> keys;
-  for (const auto& id : subjects.workers)
-    keys.push_back(WorkerKey(a, id));
-  for (const auto& id : children)
-    keys.push_back(ChildKey(a, id));
-  for (const auto& id : subjects.tasks)
-    keys.push_back(TaskKey(a, id));
-  for (const auto& id : subjects.sessions)
-    keys.push_back(SessionKey(a, id));
-  for (const auto& id : subjects.teams)
-    keys.push_back(TeamKey(a, id));
+  const std::vector<std::string> keys = SubjectKeys(a, subjects, children);
   if (auto s = FetchRecords(keys); !s.ok()) return s;
   State state;
   size_t i = 0;
@@ -1279,31 +1267,7 @@ absl::StatusOr<State> BatchView::Load(const std::string& a, const Subjects& subj
     if (j.is_discarded()) return absl::InternalError("a stored scheduling record is not JSON");
     return true;
   };
-  for (const auto& id : subjects.workers) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.workers[id] = WorkerFromJson(j);
-  }
-  for (const auto& id : children) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.children[id] = ChildFromJson(j);
-  }
-  for (const auto& id : subjects.tasks) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.tasks[id] = TaskFromJson(j);
-  }
-  for (const auto& id : subjects.sessions) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.sessions[id] = SessionFromJson(j);
-  }
-  for (const auto& id : subjects.teams) {
-    auto found = read();
-    if (!found.ok()) return found.status();
-    if (*found) state.teams[id] = TeamFromJson(j);
-  }
+  if (auto s = DecodeSubjects(subjects, children, read, j, state); !s.ok()) return s;
   return state;
 }
 

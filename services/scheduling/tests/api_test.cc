@@ -6,6 +6,7 @@
 #include "item_store.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/event_record.h"
+#include "oversight/kafka/testing/publish.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/redis/connection_pool.h"
 #include "oversight/redis/testing/redis_server.h"
@@ -47,15 +48,10 @@ class ApiTest : public ::testing::Test {
   }
 
   kafka::ConsumedMessage Record(const google::protobuf::Message& event, const std::string& key) {
-    auto record = kafka::MakeEventRecord(std::string(kafka::kWorkforceEventsTopic), key, event,
-                                         kafka::ContentType::kProtobuf);
-    EXPECT_TRUE(record.ok()) << record.status();
-    kafka::ConsumedMessage consumed;
-    consumed.topic = record->topic;
-    consumed.key = record->key;
-    consumed.value = record->value;
-    consumed.headers = record->headers;
-    return consumed;
+    auto consumed =
+        kafka::testing::AsConsumedEvent(std::string(kafka::kWorkforceEventsTopic), key, event);
+    EXPECT_TRUE(consumed.ok()) << consumed.status();
+    return consumed.ok() ? *std::move(consumed) : kafka::ConsumedMessage{};
   }
 
   wf::WorkerJoined Joined(const std::string& authority) {

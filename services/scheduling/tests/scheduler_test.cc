@@ -16,6 +16,7 @@
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/kafka/event_record.h"
+#include "oversight/kafka/testing/publish.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/recording/v1/supervision_events.pb.h"
 #include "oversight/redis/testing/redis_server.h"
@@ -492,14 +493,9 @@ kafka::ConsumedMessage Consumed(const std::string& topic, google::protobuf::Mess
   m->set_authority_id("devon");
   m->set_subject(subject);
   events::ToTimestamp(at, m->mutable_occurred_at());
-  auto record = kafka::MakeEventRecord(topic, subject, event, kafka::ContentType::kProtobuf);
-  EXPECT_TRUE(record.ok()) << record.status();
-  kafka::ConsumedMessage consumed;
-  consumed.topic = record->topic;
-  consumed.key = record->key;
-  consumed.value = record->value;
-  consumed.headers = record->headers;
-  return consumed;
+  auto consumed = kafka::testing::AsConsumedEvent(topic, subject, event);
+  EXPECT_TRUE(consumed.ok()) << consumed.status();
+  return consumed.ok() ? *std::move(consumed) : kafka::ConsumedMessage{};
 }
 
 // One batch (kafka.max_batch) holding a redelivered event, the same event twice, a record

@@ -75,6 +75,13 @@ using MessageHandler = std::function<HandlerOutcome(const ConsumedMessage&)>;
 using BatchHandler =
     std::function<std::vector<HandlerOutcome>(const std::vector<ConsumedMessage>&)>;
 
+// What a batch handler returns once a record must be retried: every outcome after the first
+// RetryLater becomes RetryLater too (dead letters and processed ones alike: the consumer
+// delivers them again, in order), with `detail` saying why.
+void RetryEveryOutcomeAfterTheFirstRetry(
+    std::vector<HandlerOutcome>& outcomes,
+    const std::string& detail = "an earlier record of this batch is retried");
+
 // Headers added to a dead-lettered record (beside the original key, value and headers).
 inline constexpr std::string_view kDlqReasonHeader = "dlq_reason";
 inline constexpr std::string_view kDlqDetailHeader = "dlq_detail";

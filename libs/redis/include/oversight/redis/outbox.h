@@ -30,6 +30,12 @@ std::string OutboxKey(std::string_view authority, std::string_view service);
 // "ovs:{<authority>}:processed:<service>:<event_id>".
 std::string ProcessedKey(std::string_view authority, std::string_view service,
                          std::string_view event_id);
+// Whether `service` already applied each (authority, event id): its processed marker exists. One
+// round trip (a pipeline of EXISTS); the answers in the order asked. Transport errors as
+// Connection::Execute.
+absl::StatusOr<std::vector<bool>> AlreadyProcessed(
+    Connection& connection, std::string_view service,
+    const std::vector<std::pair<std::string, std::string>>& authority_and_event_ids);
 // "{<authority>}": the hash tag every key of that authority must contain.
 std::string AuthorityTag(std::string_view authority);
 // SCAN pattern matching every authority's outbox of `service`: "ovs:{*}:outbox:<service>".

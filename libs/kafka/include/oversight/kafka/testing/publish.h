@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "oversight/kafka/cloud_event.h"
+#include "oversight/kafka/consumer.h"
 #include "oversight/kafka/producer.h"
 
 namespace oversight::kafka::testing {
@@ -20,6 +21,13 @@ absl::StatusOr<Delivery> PublishEvent(Producer& producer, std::string_view topic
                                       const google::protobuf::Message& message,
                                       ContentType encoding = ContentType::kProtobuf,
                                       absl::Duration timeout = absl::Seconds(30));
+
+// `message` as a consumer hands it to a handler, without a broker: the record PublishEvent
+// would produce (payload, CloudEvents headers, key), with no partition or offset. For unit and
+// integration tests of handlers. Errors as MakeEventRecord (event_record.h).
+absl::StatusOr<ConsumedMessage> AsConsumedEvent(std::string_view topic, std::string_view key,
+                                                const google::protobuf::Message& message,
+                                                ContentType encoding = ContentType::kProtobuf);
 
 }  // namespace oversight::kafka::testing
 
