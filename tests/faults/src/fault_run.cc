@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -16,6 +17,7 @@
 #include "london_calendar.h"
 #include "observed_outcome.h"
 #include "oversight/e2e/system.h"
+#include "oversight/events/outbound.h"
 #include "oversight/kafka/testing/private_broker.h"
 #include "oversight/kafka/testing/publish.h"
 #include "oversight/kafka/watermarks.h"
@@ -173,7 +175,10 @@ class Run {
     if (!observed.ok()) return observed.status();
     report_.comparison = Compare(expected, *observed);
     report_.total_wall = absl::Now() - started;
-    if (!report_.comparison.ok()) KeepLogs();
+    if (!report_.comparison.ok()) {
+      KeepLogs();
+      KeepEmailDeliveries(expected, *observed);
+    }
     return report_;
   }
 
@@ -400,6 +405,46 @@ class Run {
     }
   }
 
+  // A failed run also leaves fault-suite-email-deliveries.log: for each notification of someone
+  // with an address that no email carried, its email delivery as the notifications service
+  // keeps it in Redis (services/notifications/src/delivery_queue.cc), its place in the queue
+  // and whether its occurrence was closed: why it was not sent.
+  void KeepEmailDeliveries(const ExpectedOutcome& expected, const ObservedOutcome& observed) const {
+    std::set<std::string> mailed;
+    for (const auto& email : observed.emails) {
+      if (auto it = email.headers.find("X-Oversight-Notification"); it != email.headers.end()) {
+        mailed.insert(it->second);
+      }
+    }
+    auto connection = redis::Connection::Connect(system_->redis().connection_options());
+    if (!connection.ok()) return;
+    const std::string tag = absl::StrCat("ovs:{", kAuthority, "}:ntf:");
+    std::ofstream out("fault-suite-email-deliveries.log");
+    for (const auto& n : observed.notifications) {
+      if (!expected.with_email.contains(n.recipient_id()) || mailed.contains(n.notification_id())) {
+        continue;
+      }
+      const std::string delivery = events::DeriveId({n.notification_id(), "email"});
+      std::string line;
+      absl::StrAppend(&line, n.notification_id(), " ", n.item_id(), " ", n.stage(), " to ",
+                      n.recipient_id(), " created ", Rfc3339(events::FromTimestamp(n.created_at())),
+                      " occurrence ", n.occurrence_id(), ":");
+      auto fields = (*connection)->Command({"HGETALL", tag + "d:" + delivery});
+      if (fields.ok()) {
+        const auto& e = fields->elements();
+        for (size_t i = 0; i + 1 < e.size(); i += 2)
+          absl::StrAppend(&line, " ", e[i].str(), "=", e[i + 1].str());
+        if (e.empty()) absl::StrAppend(&line, " no delivery record");
+      }
+      auto score = (*connection)->Command({"ZSCORE", tag + "dq:email", delivery});
+      if (score.ok() && score->is_string()) absl::StrAppend(&line, " queued@", score->str());
+      auto closed = (*connection)->Command({"EXISTS", tag + "closed:" + n.occurrence_id()});
+      if (closed.ok() && closed->integer() > 0) absl::StrAppend(&line, " closed");
+      out << line << "\n";
+    }
+    std::cerr << "fault suite: undelivered emails described in fault-suite-email-deliveries.log\n";
+  }
+
   absl::Status Settle() {
     auto watermarks = kafka::WatermarkReader::Create(QuietClient());
     if (!watermarks.ok()) return watermarks.status();
@@ -413,66 +458,42 @@ class Run {
         !s.ok()) {
       return s;
     }
-    // Three quiet polls 200 ms apart: the timer pass (every 20 ms) has certainly run at the
-    // end time by then.
-    if (auto s = watch.WaitUntilSettled(options_.settle_timeout, absl::Milliseconds(200), 3);
-        !s.ok()) {
-      return s;
-    }
-    // Then the emails: the delivery queue empties (nothing is held at 10:00 on a working
-    // day), and what the deliveries published settles too. The queue is read in Redis itself,
-    // not from the service's depth gauge: that is set at the end of a delivery pass, so while a
-    // pass is sending what was queued after the previous one it still says 0. A claimed
-    // delivery stays in the queue until its outcome is written.
-    absl::Status queue = absl::DeadlineExceededError("the email queue did not empty");
-    testing::WaitUntil(
-        [&] {
-          auto waiting = EmailsQueued();
-          if (!waiting.ok() || *waiting > 0) {
-            queue = absl::DeadlineExceededError(absl::StrCat(
-                "the email queue did not empty: ", waiting.ok()
-                                                       ? absl::StrCat(*waiting, " deliveries wait")
-                                                       : waiting.status().ToString()));
-            return false;
-          }
-          queue = absl::OkStatus();
-          return true;
-        },
-        options_.settle_timeout, absl::Milliseconds(200));
-    if (!queue.ok()) return queue;
-    if (auto s = watch.WaitUntilSettled(options_.settle_timeout, absl::Milliseconds(200), 3);
-        !s.ok()) {
-      return s;
-    }
-    // A service's oversight_outbox_pending covers only the outboxes whose relay lease it holds:
-    // one restarted after SIGKILL reports 0 while the killed process's lease (15 s) still keeps
-    // its outbox from being relayed. So the outboxes themselves must be empty; if they were
-    // not, wait for them and then for everything they publish.
-    for (int round = 0; round < 3; ++round) {
-      auto pending = OutboxEntries();
-      if (!pending.ok()) return pending.status();
-      if (*pending == 0) return absl::OkStatus();
-      absl::Status emptied = absl::DeadlineExceededError("the outboxes did not empty");
-      testing::WaitUntil(
-          [&] {
-            auto left = OutboxEntries();
-            if (!left.ok() || *left > 0) {
-              emptied = absl::DeadlineExceededError(absl::StrCat(
-                  "the outboxes did not empty: ",
-                  left.ok() ? absl::StrCat(*left, " entries") : left.status().ToString()));
-              return false;
-            }
-            emptied = absl::OkStatus();
-            return true;
-          },
-          options_.settle_timeout, absl::Milliseconds(100));
-      if (!emptied.ok()) return emptied;
-      if (auto s = watch.WaitUntilSettled(options_.settle_timeout, absl::Milliseconds(200), 3);
+    // Then, until two passes in a row find everything quiet at once:
+    // - the topics: three quiet polls 200 ms apart (every group committed to the end of every
+    //   topic, the outbox gauges 0, the end offsets unchanged). The timer pass (every 20 ms)
+    //   has certainly run at the end time by then;
+    // - the outboxes, read in Redis itself: a service's oversight_outbox_pending covers only
+    //   the outboxes whose relay lease it holds, so one restarted after SIGKILL reports 0 while
+    //   the killed process's lease (15 s) keeps its outbox from being relayed: the timers it
+    //   fired at the end time reach the topics only then;
+    // - the email queue, in Redis too (nothing is held at 10:00 on a working day): the depth
+    //   gauge is set at the end of a delivery pass, and a claimed delivery stays in the queue
+    //   until its outcome is written.
+    // One quiet pass is not enough: what a relay publishes just after the outboxes are read is
+    // seen by the next pass's topic polls.
+    const absl::Time deadline = absl::Now() + options_.settle_timeout;
+    std::string busy = "nothing checked yet";
+    int quiet_passes = 0;
+    while (absl::Now() < deadline) {
+      if (auto s = watch.WaitUntilSettled(deadline - absl::Now(), absl::Milliseconds(200), 3);
           !s.ok()) {
         return s;
       }
+      auto entries = OutboxEntries();
+      if (!entries.ok()) return entries.status();
+      auto queued = EmailsQueued();
+      if (!queued.ok()) return queued.status();
+      if (*entries == 0 && *queued == 0) {
+        if (++quiet_passes == 2) return absl::OkStatus();
+        continue;
+      }
+      quiet_passes = 0;
+      busy = absl::StrCat(*entries, " outbox entries, ", *queued, " email deliveries queued");
+      absl::SleepFor(absl::Milliseconds(200));
     }
-    return absl::DeadlineExceededError("the outboxes kept filling");
+    return absl::DeadlineExceededError(absl::StrCat("the system did not settle within ",
+                                                    absl::FormatDuration(options_.settle_timeout),
+                                                    ": last seen ", busy));
   }
 
   // Email deliveries pending, claimed or due for a retry (the notifications service's queue,
