@@ -1074,18 +1074,31 @@ absl::Status BatchView::Readable(const std::string& key) const {
   return absl::OkStatus();
 }
 
-absl::Status BatchView::FetchRecords(const std::vector<std::string>& keys) {
-  std::vector<std::string> missing;
-  for (const auto& key : keys) {
-    if (!records_.contains(key) && !unseen_.contains(key)) missing.push_back(key);
-  }
-  std::sort(missing.begin(), missing.end());
-  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
-  if (missing.empty()) return absl::OkStatus();
+template <typename Cache>
+std::vector<std::string> BatchView::Unread(std::vector<std::string> keys,
+                                           const Cache& cache) const {
+  std::erase_if(
+      keys, [&](const std::string& key) { return cache.contains(key) || unseen_.contains(key); });
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+absl::StatusOr<std::vector<redis::Reply>> BatchView::ReadEach(
+    const std::vector<std::string>& keys,
+    const std::function<std::vector<std::string>(const std::string&)>& command) {
   redis::Pipeline p;
-  for (const auto& key : missing)
-    p.Add({"HMGET", key, "data", "v"});
-  auto replies = store_.connection().Execute(p, redis::Idempotency::kIdempotent);
+  for (const auto& key : keys)
+    p.Add(command(key));
+  return store_.connection().Execute(p, redis::Idempotency::kIdempotent);
+}
+
+absl::Status BatchView::FetchRecords(const std::vector<std::string>& keys) {
+  const std::vector<std::string> missing = Unread(keys, records_);
+  if (missing.empty()) return absl::OkStatus();
+  auto replies = ReadEach(missing, [](const std::string& key) {
+    return std::vector<std::string>{"HMGET", key, "data", "v"};
+  });
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < missing.size(); ++i) {
     const auto& f = (*replies)[i].elements();
@@ -1097,16 +1110,14 @@ absl::Status BatchView::FetchRecords(const std::vector<std::string>& keys) {
 }
 
 absl::Status BatchView::FetchCaseloads(const std::string& a, const std::vector<std::string>& ids) {
-  std::vector<std::string> missing;
-  for (const auto& w : ids) {
-    const std::string key = CaseloadKey(a, w);
-    if (!caseloads_.contains(key) && !unseen_.contains(key)) missing.push_back(key);
-  }
+  std::vector<std::string> keys;
+  for (const auto& w : ids)
+    keys.push_back(CaseloadKey(a, w));
+  const std::vector<std::string> missing = Unread(std::move(keys), caseloads_);
   if (missing.empty()) return absl::OkStatus();
-  redis::Pipeline p;
-  for (const auto& key : missing)
-    p.Add({"SMEMBERS", key});
-  auto replies = store_.connection().Execute(p, redis::Idempotency::kIdempotent);
+  auto replies = ReadEach(missing, [](const std::string& key) {
+    return std::vector<std::string>{"SMEMBERS", key};
+  });
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < missing.size(); ++i) {
     auto& children = caseloads_[missing[i]];
@@ -1117,18 +1128,14 @@ absl::Status BatchView::FetchCaseloads(const std::string& a, const std::vector<s
 }
 
 absl::Status BatchView::FetchItems(const std::string& a, const std::vector<std::string>& subjects) {
-  std::vector<std::string> missing;
-  for (const auto& subject : subjects) {
-    const std::string key = ItemsKey(a, subject);
-    if (!items_.contains(key) && !unseen_.contains(key)) missing.push_back(key);
-  }
-  std::sort(missing.begin(), missing.end());
-  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  std::vector<std::string> keys;
+  for (const auto& subject : subjects)
+    keys.push_back(ItemsKey(a, subject));
+  const std::vector<std::string> missing = Unread(std::move(keys), items_);
   if (missing.empty()) return absl::OkStatus();
-  redis::Pipeline sets;
-  for (const auto& key : missing)
-    sets.Add({"SMEMBERS", key});
-  auto members = store_.connection().Execute(sets, redis::Idempotency::kIdempotent);
+  auto members = ReadEach(missing, [](const std::string& key) {
+    return std::vector<std::string>{"SMEMBERS", key};
+  });
   if (!members.ok()) return members.status();
   std::vector<std::string> ids;
   std::vector<size_t> owner;  // index in `missing` of each id's subject
@@ -1140,10 +1147,9 @@ absl::Status BatchView::FetchItems(const std::string& a, const std::vector<std::
     }
   }
   if (ids.empty()) return absl::OkStatus();
-  redis::Pipeline p;
-  for (const auto& id : ids)
-    p.Add({"HMGET", ItemKey(a, id), "data", "stage", "level", "v"});
-  auto replies = store_.connection().Execute(p, redis::Idempotency::kIdempotent);
+  auto replies = ReadEach(ids, [&a](const std::string& id) {
+    return std::vector<std::string>{"HMGET", ItemKey(a, id), "data", "stage", "level", "v"};
+  });
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < ids.size(); ++i) {
     const auto& f = (*replies)[i].elements();

@@ -42,6 +42,7 @@
 // fire the same stage and a crash never loses or doubles one.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -231,6 +232,13 @@ class BatchView {
   void Commit(const std::string& authority, const Changes& changes, const ChangeEffects& effects);
 
  private:
+  // The keys of `keys` neither read into `cache` nor changed unread by a commit: sorted, once.
+  template <typename Cache>
+  std::vector<std::string> Unread(std::vector<std::string> keys, const Cache& cache) const;
+  // One pipelined round trip: `command` of each key, the replies in order.
+  absl::StatusOr<std::vector<redis::Reply>> ReadEach(
+      const std::vector<std::string>& keys,
+      const std::function<std::vector<std::string>(const std::string&)>& command);
   absl::Status FetchRecords(const std::vector<std::string>& keys);
   absl::Status FetchCaseloads(const std::string& authority, const std::vector<std::string>& ids);
   absl::Status FetchItems(const std::string& authority, const std::vector<std::string>& subjects);
