@@ -5,6 +5,7 @@
 
 #include "directory_store.h"
 #include "oversight/events/inbound.h"
+#include "oversight/kafka/segmented_batch.h"
 #include "routing.h"
 
 namespace oversight::notifications {
@@ -29,7 +30,7 @@ HandlerOutcome Failure(const absl::Status& status) {
 }
 
 HandlerOutcome RetriedWithAnEarlierOne() {
-  return HandlerOutcome::RetryLater("an earlier record of this batch is retried");
+  return HandlerOutcome::RetryLater(kafka::kRetriedWithAnEarlierRecord);
 }
 
 }  // namespace
@@ -40,42 +41,26 @@ HandlerOutcome EventHandler::Handle(const kafka::ConsumedMessage& record) {
 
 std::vector<HandlerOutcome> EventHandler::HandleBatch(
     const std::vector<kafka::ConsumedMessage>& records) {
-  std::vector<HandlerOutcome> outcomes(records.size());
-  std::vector<Staged> segment;
-  bool retry = false;  // once a record must be retried, so must every later one
-  auto flush = [&] {
-    if (!segment.empty() && !ApplySegment(segment, outcomes)) retry = true;
-    segment.clear();
-  };
   auto served = [this](std::string_view id) { return authorities_.Find(id) != nullptr; };
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (retry) {
-      outcomes[i] = RetriedWithAnEarlierOne();
-      continue;
-    }
-    auto checked = events::CheckInbound(records[i], "oversight.", served);
-    if (auto* rejection = std::get_if<events::Rejection>(&checked)) {
-      outcomes[i] = events::ToOutcome(*rejection);
-      continue;
-    }
-    auto& event = std::get<events::InboundEvent>(checked);
-    if (auto update = DirectoryUpdateFor(*event.message)) {
-      flush();  // the directory changes: decide what came before on the directory as it was
-      if (retry) {
-        outcomes[i] = RetriedWithAnEarlierOne();
-        continue;
-      }
-      outcomes[i] = ApplyDirectoryUpdate(*update, *event.meta);
-      if (outcomes[i].kind == HandlerOutcome::Kind::kRetryLater) retry = true;
-      continue;
-    }
-    segment.push_back({i, std::move(event)});
-  }
-  flush();
-  // Records after the first retried one (dead letters and decided ones alike) must not count
-  // as done: the consumer delivers them again.
-  if (retry) kafka::RetryEveryOutcomeAfterTheFirstRetry(outcomes);
-  return outcomes;
+  return kafka::HandleInSegments<Staged>(
+      records,
+      [&](const kafka::ConsumedMessage& record, size_t index) -> kafka::SegmentStep<Staged> {
+        auto checked = events::CheckInbound(record, "oversight.", served);
+        if (auto* rejection = std::get_if<events::Rejection>(&checked)) {
+          return events::ToOutcome(*rejection);
+        }
+        auto& event = std::get<events::InboundEvent>(checked);
+        // A directory change: what came before is decided on the directory as it was.
+        if (auto update = DirectoryUpdateFor(*event.message)) {
+          return kafka::SegmentBarrier{[this, update = *std::move(update), meta = *event.meta] {
+            return ApplyDirectoryUpdate(update, meta);
+          }};
+        }
+        return Staged{index, std::move(event)};
+      },
+      [&](std::vector<Staged>& segment, std::vector<HandlerOutcome>& outcomes) {
+        return ApplySegment(segment, outcomes);
+      });
 }
 
 HandlerOutcome EventHandler::ApplyDirectoryUpdate(const DirectoryUpdate& update,

@@ -91,35 +91,22 @@ HandlerOutcome EventHandlers::Handle(const kafka::ConsumedMessage& record) {
 
 std::vector<HandlerOutcome> EventHandlers::HandleBatch(
     const std::vector<kafka::ConsumedMessage>& records) {
-  std::vector<HandlerOutcome> outcomes(records.size());
-  std::vector<Staged> segment;
-  bool retry = false;  // once a record must be retried, so must every later one
-  auto flush = [&] {
-    if (!segment.empty() && !ApplySegment(segment, outcomes)) retry = true;
-    segment.clear();
-  };
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (records[i].topic == topics_.workforce_events) {
-      flush();  // the directory changes: decide what came before on the directory as it was
-      if (!retry) outcomes[i] = HandleWorkforceEvent(records[i]);
-      if (outcomes[i].kind == HandlerOutcome::Kind::kRetryLater) retry = true;
-    } else if (!retry) {
-      if (auto outcome = Stage(records[i], i, segment)) outcomes[i] = *std::move(outcome);
-    }
-    if (retry && outcomes[i].kind != HandlerOutcome::Kind::kRetryLater) {
-      outcomes[i] = HandlerOutcome::RetryLater("an earlier record of this batch is retried");
-    }
-  }
-  flush();
-  // Records staged after the one that failed were marked by ApplySegment; the rest of the batch
-  // after it must not count as done either.
-  if (retry) kafka::RetryEveryOutcomeAfterTheFirstRetry(outcomes);
-  return outcomes;
+  return kafka::HandleInSegments<Staged>(
+      records,
+      [&](const kafka::ConsumedMessage& record, size_t index) -> kafka::SegmentStep<Staged> {
+        // A workforce event changes the directory: what came before is decided on it as it was.
+        if (record.topic == topics_.workforce_events) {
+          return kafka::SegmentBarrier{[&] { return HandleWorkforceEvent(record); }};
+        }
+        return Stage(record, index);
+      },
+      [&](std::vector<Staged>& segment, std::vector<HandlerOutcome>& outcomes) {
+        return ApplySegment(segment, outcomes);
+      });
 }
 
-std::optional<HandlerOutcome> EventHandlers::Stage(const kafka::ConsumedMessage& record,
-                                                   size_t index,
-                                                   std::vector<Staged>& segment) const {
+kafka::SegmentStep<EventHandlers::Staged> EventHandlers::Stage(const kafka::ConsumedMessage& record,
+                                                               size_t index) const {
   auto served = [this](std::string_view id) { return authorities_.Find(id) != nullptr; };
   std::string_view prefix;
   StagedKind kind = StagedKind::kCase;
@@ -174,8 +161,7 @@ std::optional<HandlerOutcome> EventHandlers::Stage(const kafka::ConsumedMessage&
       break;
     }
   }
-  segment.push_back(std::move(staged));
-  return std::nullopt;
+  return staged;
 }
 
 bool EventHandlers::ApplySegment(std::vector<Staged>& segment,

@@ -13,6 +13,7 @@
 #include "oversight/authorities/authorities.h"
 #include "oversight/events/inbound.h"
 #include "oversight/kafka/consumer.h"
+#include "oversight/kafka/segmented_batch.h"
 #include "oversight/kafka/topics.h"
 #include "oversight/runtime/clock.h"
 #include "task_decider.h"
@@ -90,10 +91,9 @@ class EventHandlers {
 
  private:
   struct Staged;
-  // Checks a case, schedule or supervision record; returns its outcome when it needs no state
-  // (a dead letter, an ignored event), or stages it.
-  std::optional<kafka::HandlerOutcome> Stage(const kafka::ConsumedMessage& record, size_t index,
-                                             std::vector<Staged>& segment) const;
+  // Checks a case, schedule or supervision record: its outcome when it needs no state (a dead
+  // letter, an ignored event), else it staged for its segment.
+  kafka::SegmentStep<Staged> Stage(const kafka::ConsumedMessage& record, size_t index) const;
   // Reads, decides and applies the staged records; false if one of them must be retried.
   bool ApplySegment(std::vector<Staged>& segment, std::vector<kafka::HandlerOutcome>& outcomes);
   kafka::HandlerOutcome HandleWorkforceEvent(const kafka::ConsumedMessage& record);
