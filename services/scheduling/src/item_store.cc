@@ -1109,21 +1109,32 @@ absl::Status BatchView::FetchRecords(const std::vector<std::string>& keys) {
   return absl::OkStatus();
 }
 
-absl::Status BatchView::FetchCaseloads(const std::string& a, const std::vector<std::string>& ids) {
-  std::vector<std::string> keys;
-  for (const auto& w : ids)
-    keys.push_back(CaseloadKey(a, w));
-  const std::vector<std::string> missing = Unread(std::move(keys), caseloads_);
-  if (missing.empty()) return absl::OkStatus();
+template <typename Cache>
+absl::StatusOr<std::vector<std::pair<std::string, std::vector<std::string>>>>
+BatchView::ReadUnreadSets(std::vector<std::string> keys, const Cache& cache) {
+  const std::vector<std::string> missing = Unread(std::move(keys), cache);
+  std::vector<std::pair<std::string, std::vector<std::string>>> sets;
+  if (missing.empty()) return sets;
   auto replies = ReadEach(missing, [](const std::string& key) {
     return std::vector<std::string>{"SMEMBERS", key};
   });
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < missing.size(); ++i) {
-    auto& children = caseloads_[missing[i]];
-    for (const auto& id : (*replies)[i].elements())
-      children.insert(id.str());
+    auto& [key, members] = sets.emplace_back(missing[i], std::vector<std::string>{});
+    for (const auto& member : (*replies)[i].elements())
+      members.push_back(member.str());
   }
+  return sets;
+}
+
+absl::Status BatchView::FetchCaseloads(const std::string& a, const std::vector<std::string>& ids) {
+  std::vector<std::string> keys;
+  for (const auto& w : ids)
+    keys.push_back(CaseloadKey(a, w));
+  auto sets = ReadUnreadSets(std::move(keys), caseloads_);
+  if (!sets.ok()) return sets.status();
+  for (auto& [key, children] : *sets)
+    caseloads_[key].insert(children.begin(), children.end());
   return absl::OkStatus();
 }
 
@@ -1131,19 +1142,15 @@ absl::Status BatchView::FetchItems(const std::string& a, const std::vector<std::
   std::vector<std::string> keys;
   for (const auto& subject : subjects)
     keys.push_back(ItemsKey(a, subject));
-  const std::vector<std::string> missing = Unread(std::move(keys), items_);
-  if (missing.empty()) return absl::OkStatus();
-  auto members = ReadEach(missing, [](const std::string& key) {
-    return std::vector<std::string>{"SMEMBERS", key};
-  });
-  if (!members.ok()) return members.status();
+  auto sets = ReadUnreadSets(std::move(keys), items_);
+  if (!sets.ok()) return sets.status();
   std::vector<std::string> ids;
-  std::vector<size_t> owner;  // index in `missing` of each id's subject
-  for (size_t i = 0; i < missing.size(); ++i) {
-    items_[missing[i]];  // loaded, even when empty
-    for (const auto& id : (*members)[i].elements()) {
-      ids.push_back(id.str());
-      owner.push_back(i);
+  std::vector<const std::string*> owner;  // the items key of each id's subject
+  for (const auto& [key, members] : *sets) {
+    items_[key];  // loaded, even when empty
+    for (const auto& id : members) {
+      ids.push_back(id);
+      owner.push_back(&key);
     }
   }
   if (ids.empty()) return absl::OkStatus();
@@ -1162,7 +1169,7 @@ absl::Status BatchView::FetchItems(const std::string& a, const std::vector<std::
     item.set_critical(
         item.stage() == v1::STAGE_ESCALATED ||
         (item.stage() == v1::STAGE_OVERDUE && item.case_type() == "child_protection"));
-    items_[missing[owner[i]]][ids[i]] = std::move(item);
+    items_[*owner[i]][ids[i]] = std::move(item);
   }
   return absl::OkStatus();
 }

@@ -239,6 +239,10 @@ class BatchView {
   absl::StatusOr<std::vector<redis::Reply>> ReadEach(
       const std::vector<std::string>& keys,
       const std::function<std::vector<std::string>(const std::string&)>& command);
+  // The members of each set of `keys` not read into `cache` yet, by key (one round trip).
+  template <typename Cache>
+  absl::StatusOr<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadUnreadSets(
+      std::vector<std::string> keys, const Cache& cache);
   absl::Status FetchRecords(const std::vector<std::string>& keys);
   absl::Status FetchCaseloads(const std::string& authority, const std::vector<std::string>& ids);
   absl::Status FetchItems(const std::string& authority, const std::vector<std::string>& subjects);
