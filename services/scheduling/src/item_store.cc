@@ -522,6 +522,27 @@ absl::Status DecodeSubjects(const Subjects& subjects, const std::vector<std::str
   return decode(subjects.teams, state.teams, TeamFromJson);
 }
 
+// The fields of a stored item that ItemFromFields reads, in order.
+std::vector<std::string> ReadItemCommand(const std::string& a, const std::string& id) {
+  return {"HMGET", ItemKey(a, id), "data", "stage", "level", "v"};
+}
+
+// The item of a ReadItemCommand reply (nullopt if it was removed meanwhile), with its stage,
+// level and criticality from their own fields; its version goes to `version`.
+absl::StatusOr<std::optional<v1::DueItem>> ItemFromFields(const redis::Reply& reply,
+                                                          std::string& version) {
+  const auto& f = reply.elements();
+  version = f.size() == 4 && f[3].is_string() ? f[3].str() : "";
+  if (f.size() < 4 || !f[0].is_string()) return std::nullopt;
+  v1::DueItem item;
+  if (!item.ParseFromString(f[0].str())) return absl::InternalError("a stored item is corrupt");
+  if (f[1].is_string()) item.set_stage(static_cast<v1::Stage>(std::atoi(f[1].str().c_str())));
+  if (f[2].is_string()) item.set_escalation_level(std::atoi(f[2].str().c_str()));
+  item.set_critical(item.stage() == v1::STAGE_ESCALATED ||
+                    (item.stage() == v1::STAGE_OVERDUE && item.case_type() == "child_protection"));
+  return item;
+}
+
 }  // namespace
 
 absl::StatusOr<State> ItemStore::Load(const std::string& a, const Subjects& subjects,
@@ -569,23 +590,15 @@ absl::StatusOr<std::vector<v1::DueItem>> ItemStore::ItemsByIds(const std::string
   if (ids.empty()) return items;
   redis::Pipeline p;
   for (const auto& id : ids)
-    p.Add({"HMGET", ItemKey(a, id), "data", "stage", "level", "v"});
+    p.Add(ReadItemCommand(a, id));
   auto replies = connection_.Execute(p, redis::Idempotency::kIdempotent);
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < replies->size(); ++i) {
-    const auto& f = (*replies)[i].elements();
-    if (versions != nullptr) {
-      (*versions)[ItemKey(a, ids[i])] = f.size() == 4 && f[3].is_string() ? f[3].str() : "";
-    }
-    if (f.size() < 4 || !f[0].is_string()) continue;  // removed meanwhile
-    v1::DueItem item;
-    if (!item.ParseFromString(f[0].str())) return absl::InternalError("a stored item is corrupt");
-    if (f[1].is_string()) item.set_stage(static_cast<v1::Stage>(std::atoi(f[1].str().c_str())));
-    if (f[2].is_string()) item.set_escalation_level(std::atoi(f[2].str().c_str()));
-    item.set_critical(
-        item.stage() == v1::STAGE_ESCALATED ||
-        (item.stage() == v1::STAGE_OVERDUE && item.case_type() == "child_protection"));
-    items.push_back(std::move(item));
+    std::string version;
+    auto item = ItemFromFields((*replies)[i], version);
+    if (!item.ok()) return item.status();
+    if (versions != nullptr) (*versions)[ItemKey(a, ids[i])] = version;
+    if (item->has_value()) items.push_back(**std::move(item));
   }
   return items;
 }
@@ -1154,22 +1167,13 @@ absl::Status BatchView::FetchItems(const std::string& a, const std::vector<std::
     }
   }
   if (ids.empty()) return absl::OkStatus();
-  auto replies = ReadEach(ids, [&a](const std::string& id) {
-    return std::vector<std::string>{"HMGET", ItemKey(a, id), "data", "stage", "level", "v"};
-  });
+  auto replies = ReadEach(ids, [&a](const std::string& id) { return ReadItemCommand(a, id); });
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < ids.size(); ++i) {
-    const auto& f = (*replies)[i].elements();
-    versions_[ItemKey(a, ids[i])] = f.size() == 4 && f[3].is_string() ? f[3].str() : "";
-    if (f.size() < 4 || !f[0].is_string()) continue;  // removed meanwhile
-    v1::DueItem item;
-    if (!item.ParseFromString(f[0].str())) return absl::InternalError("a stored item is corrupt");
-    if (f[1].is_string()) item.set_stage(static_cast<v1::Stage>(std::atoi(f[1].str().c_str())));
-    if (f[2].is_string()) item.set_escalation_level(std::atoi(f[2].str().c_str()));
-    item.set_critical(
-        item.stage() == v1::STAGE_ESCALATED ||
-        (item.stage() == v1::STAGE_OVERDUE && item.case_type() == "child_protection"));
-    items_[*owner[i]][ids[i]] = std::move(item);
+    auto item = ItemFromFields((*replies)[i], versions_[ItemKey(a, ids[i])]);
+    if (!item.ok()) return item.status();
+    if (!item->has_value()) continue;  // removed meanwhile
+    items_[*owner[i]][ids[i]] = **std::move(item);
   }
   return absl::OkStatus();
 }
