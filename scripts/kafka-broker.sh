@@ -12,11 +12,15 @@
 #   OVERSIGHT_CACHE_DIR     cache root (default ~/.cache/oversight); jars go to kafka-3.9.1/libs
 #   KAFKA_HEAP_OPTS         JVM heap options (default -Xmx512m -Xms64m)
 #   KAFKA_START_TIMEOUT     seconds to wait for the broker to answer (default 120)
-#   KAFKA_SASL_SSL_CERT, KAFKA_SASL_SSL_KEY, KAFKA_SCRAM_USERS
-#                           start: also listen with SASL_SSL (SCRAM-SHA-512 over TLS) on a second
-#                           port, written to <dir>/sasl_ssl_bootstrap: the listener's certificate
-#                           (PEM) and its unencrypted PKCS#8 key, and the users as
-#                           "name:password[,name:password...]". The PLAINTEXT listener stays.
+#   KAFKA_TLS_CERT, KAFKA_TLS_KEY
+#                           the certificate (PEM) and unencrypted PKCS#8 key of the secured
+#                           listeners below; the PLAINTEXT listener stays either way
+#   KAFKA_SCRAM_USERS       start: also listen with SASL_SSL (SCRAM-SHA-512 over TLS) on a port
+#                           written to <dir>/sasl_ssl_bootstrap, for the users
+#                           "name:password[,name:password...]"
+#   KAFKA_SSL_CLIENT_CA     start: also listen with SSL on a port written to <dir>/ssl_bootstrap,
+#                           admitting only clients whose certificate this CA (PEM) signed
+#                           (mutual TLS, ssl.client.auth=required)
 #
 # Kafka 3.9 is the newest line that still speaks every protocol version librdkafka 2.0.2 uses.
 set -euo pipefail
@@ -34,7 +38,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -55,13 +59,21 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# A free port that is none of the arguments.
+other_free_port() {
+  local port
+  port="$(free_port)"
+  while [[ " $* " == *" ${port} "* ]]; do port="$(free_port)"; done
+  echo "${port}"
+}
+
 pid_alive() {
   local pidfile="$1/kafka.pid"
   [[ -f "${pidfile}" ]] && kill -0 "$(cat "${pidfile}")" 2>/dev/null
 }
 
 write_config() {
-  local dir="$1" broker_port controller_port cluster_id secure_port=""
+  local dir="$1" broker_port controller_port cluster_id sasl_ssl_port="" ssl_port=""
   broker_port="$(free_port)"
   controller_port="$(free_port)"
   while [[ "${controller_port}" == "${broker_port}" ]]; do controller_port="$(free_port)"; done
@@ -69,21 +81,31 @@ write_config() {
   local listeners="PLAINTEXT://127.0.0.1:${broker_port},CONTROLLER://127.0.0.1:${controller_port}"
   local advertised="PLAINTEXT://127.0.0.1:${broker_port}"
   local protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
-  if [[ -n "${KAFKA_SASL_SSL_CERT:-}" ]]; then
-    [[ -r "${KAFKA_SASL_SSL_CERT}" && -r "${KAFKA_SASL_SSL_KEY:-}" ]] ||
-      die "KAFKA_SASL_SSL_CERT and KAFKA_SASL_SSL_KEY must be readable PEM files"
-    [[ -n "${KAFKA_SCRAM_USERS:-}" ]] || die "KAFKA_SASL_SSL_CERT needs KAFKA_SCRAM_USERS"
-    secure_port="$(free_port)"
-    while [[ "${secure_port}" == "${broker_port}" || "${secure_port}" == "${controller_port}" ]]; do
-      secure_port="$(free_port)"
-    done
+  local used_ports=("${broker_port}" "${controller_port}")
+  if [[ -n "${KAFKA_SCRAM_USERS:-}" || -n "${KAFKA_SSL_CLIENT_CA:-}" ]]; then
+    [[ -r "${KAFKA_TLS_CERT:-}" && -r "${KAFKA_TLS_KEY:-}" ]] ||
+      die "KAFKA_SCRAM_USERS and KAFKA_SSL_CLIENT_CA need KAFKA_TLS_CERT and KAFKA_TLS_KEY (readable PEM files)"
     # A PEM key store: the private key, then the certificate chain, in one file.
-    cat "${KAFKA_SASL_SSL_KEY}" "${KAFKA_SASL_SSL_CERT}" >"${dir}/keystore.pem"
-    listeners="${listeners},SASL_SSL://127.0.0.1:${secure_port}"
-    advertised="${advertised},SASL_SSL://127.0.0.1:${secure_port}"
+    cat "${KAFKA_TLS_KEY}" "${KAFKA_TLS_CERT}" >"${dir}/keystore.pem"
+  fi
+  if [[ -n "${KAFKA_SCRAM_USERS:-}" ]]; then
+    sasl_ssl_port="$(other_free_port "${used_ports[@]}")"
+    used_ports+=("${sasl_ssl_port}")
+    listeners="${listeners},SASL_SSL://127.0.0.1:${sasl_ssl_port}"
+    advertised="${advertised},SASL_SSL://127.0.0.1:${sasl_ssl_port}"
     protocols="${protocols},SASL_SSL:SASL_SSL"
     echo "${KAFKA_SCRAM_USERS}" >"${dir}/scram.users"
-    echo "127.0.0.1:${secure_port}" >"${dir}/sasl_ssl_bootstrap.pending"
+    echo "127.0.0.1:${sasl_ssl_port}" >"${dir}/sasl_ssl_bootstrap.pending"
+  fi
+  if [[ -n "${KAFKA_SSL_CLIENT_CA:-}" ]]; then
+    [[ -r "${KAFKA_SSL_CLIENT_CA}" ]] || die "KAFKA_SSL_CLIENT_CA must be a readable PEM file"
+    cp "${KAFKA_SSL_CLIENT_CA}" "${dir}/client-ca.pem"
+    ssl_port="$(other_free_port "${used_ports[@]}")"
+    used_ports+=("${ssl_port}")
+    listeners="${listeners},SSL://127.0.0.1:${ssl_port}"
+    advertised="${advertised},SSL://127.0.0.1:${ssl_port}"
+    protocols="${protocols},SSL:SSL"
+    echo "127.0.0.1:${ssl_port}" >"${dir}/ssl_bootstrap.pending"
   fi
   cat >"${dir}/server.properties" <<EOF
 process.roles=broker,controller
@@ -108,12 +130,21 @@ auto.create.topics.enable=true
 delete.topic.enable=true
 log.segment.bytes=16777216
 EOF
-  if [[ -n "${secure_port}" ]]; then
+  if [[ -n "${sasl_ssl_port}" ]]; then
     cat >>"${dir}/server.properties" <<EOF
 sasl.enabled.mechanisms=SCRAM-SHA-512
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.ssl.keystore.type=PEM
 listener.name.sasl_ssl.ssl.keystore.location=${dir}/keystore.pem
+EOF
+  fi
+  if [[ -n "${ssl_port}" ]]; then
+    cat >>"${dir}/server.properties" <<EOF
+listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=${dir}/keystore.pem
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.location=${dir}/client-ca.pem
+listener.name.ssl.ssl.client.auth=required
 EOF
   fi
   cat >"${dir}/log4j.properties" <<EOF
@@ -162,9 +193,12 @@ launch() {
     sleep 0.5
   done
   echo "${bootstrap}" >"${dir}/bootstrap"
-  if [[ -f "${dir}/sasl_ssl_bootstrap.pending" ]]; then
-    cp "${dir}/sasl_ssl_bootstrap.pending" "${dir}/sasl_ssl_bootstrap"
-  fi
+  local listener
+  for listener in sasl_ssl ssl; do
+    if [[ -f "${dir}/${listener}_bootstrap.pending" ]]; then
+      cp "${dir}/${listener}_bootstrap.pending" "${dir}/${listener}_bootstrap"
+    fi
+  done
   echo "BOOTSTRAP ${bootstrap}"
 }
 
@@ -181,7 +215,8 @@ start() {
     stop "${dir}"
   fi
   rm -rf "${dir}/data" "${dir}/bootstrap" "${dir}/server.log" "${dir}/kafka.out" \
-    "${dir}/sasl_ssl_bootstrap" "${dir}/sasl_ssl_bootstrap.pending" "${dir}/scram.users"
+    "${dir}/sasl_ssl_bootstrap" "${dir}/sasl_ssl_bootstrap.pending" "${dir}/scram.users" \
+    "${dir}/ssl_bootstrap" "${dir}/ssl_bootstrap.pending" "${dir}/client-ca.pem"
   write_config "${dir}"
   # --cluster-id=VALUE: a random id may start with "-", which a separate argument would be
   # read as an option.

@@ -24,29 +24,48 @@ std::string FirstLine(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PrivateBroker>> PrivateBroker::Start(const Options& options) {
+  if ((options.sasl_ssl.has_value() || options.mutual_tls.has_value()) &&
+      !options.certificate.has_value()) {
+    return absl::InvalidArgumentError("a SASL_SSL or mutual-TLS listener needs a certificate");
+  }
   std::unique_ptr<PrivateBroker> broker(new PrivateBroker());
   std::map<std::string, std::string> env;
+  if (options.certificate.has_value()) {
+    env["KAFKA_TLS_CERT"] = options.certificate->cert_file;
+    env["KAFKA_TLS_KEY"] = options.certificate->key_file;
+  }
   if (options.sasl_ssl.has_value()) {
     std::vector<std::string> users;
     for (const auto& [name, password] : options.sasl_ssl->scram_users) {
       users.push_back(absl::StrCat(name, ":", password));
     }
-    env = {{"KAFKA_SASL_SSL_CERT", options.sasl_ssl->cert_file},
-           {"KAFKA_SASL_SSL_KEY", options.sasl_ssl->key_file},
-           {"KAFKA_SCRAM_USERS", absl::StrJoin(users, ",")}};
+    env["KAFKA_SCRAM_USERS"] = absl::StrJoin(users, ",");
+  }
+  if (options.mutual_tls.has_value()) {
+    env["KAFKA_SSL_CLIENT_CA"] = options.mutual_tls->client_ca_file;
   }
   if (auto status = broker->Script("start", env); !status.ok()) return status;
-  broker->bootstrap_ = FirstLine(broker->dir_.File("bootstrap"));
-  if (broker->bootstrap_.empty()) {
-    return absl::InternalError("kafka-broker.sh start wrote no bootstrap address in " +
-                               broker->dir_.path());
-  }
-  if (options.sasl_ssl.has_value()) {
-    broker->sasl_ssl_bootstrap_ = FirstLine(broker->dir_.File("sasl_ssl_bootstrap"));
-    if (broker->sasl_ssl_bootstrap_.empty()) {
-      return absl::InternalError("kafka-broker.sh start wrote no SASL_SSL address in " +
-                                 broker->dir_.path());
+  // The address kafka-broker.sh wrote to `file` of the broker's directory.
+  auto address = [&broker](const char* file, const char* listener) -> absl::StatusOr<std::string> {
+    std::string line = FirstLine(broker->dir_.File(file));
+    if (line.empty()) {
+      return absl::InternalError(absl::StrCat("kafka-broker.sh start wrote no ", listener,
+                                              " address in ", broker->dir_.path()));
     }
+    return line;
+  };
+  auto plain = address("bootstrap", "bootstrap");
+  if (!plain.ok()) return plain.status();
+  broker->bootstrap_ = *std::move(plain);
+  if (options.sasl_ssl.has_value()) {
+    auto sasl_ssl = address("sasl_ssl_bootstrap", "SASL_SSL");
+    if (!sasl_ssl.ok()) return sasl_ssl.status();
+    broker->sasl_ssl_bootstrap_ = *std::move(sasl_ssl);
+  }
+  if (options.mutual_tls.has_value()) {
+    auto mutual_tls = address("ssl_bootstrap", "SSL");
+    if (!mutual_tls.ok()) return mutual_tls.status();
+    broker->mutual_tls_bootstrap_ = *std::move(mutual_tls);
   }
   return broker;
 }

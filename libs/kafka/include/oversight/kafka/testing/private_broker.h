@@ -24,15 +24,25 @@ namespace oversight::kafka::testing {
 // Stopped (SIGTERM, then SIGKILL) and its directory removed on destruction. One owner thread.
 class PrivateBroker {
  public:
-  // A second listener speaking SASL_SSL: SCRAM-SHA-512 over TLS (kafka-broker.sh
-  // KAFKA_SASL_SSL_*), beside the PLAINTEXT one.
+  // The certificate of the secured listeners below (kafka-broker.sh KAFKA_TLS_CERT/KEY).
+  struct ListenerCertificate {
+    std::string cert_file;  // PEM
+    std::string key_file;   // PEM, unencrypted PKCS#8
+  };
+  // A listener speaking SASL_SSL: SCRAM-SHA-512 over TLS (KAFKA_SCRAM_USERS).
   struct SaslSslListener {
-    std::string cert_file;  // the listener's certificate (PEM)
-    std::string key_file;   // its key (PEM, unencrypted PKCS#8)
     std::vector<std::pair<std::string, std::string>> scram_users;  // name, password
   };
+  // A listener speaking SSL that admits only clients with a certificate signed by
+  // `client_ca_file` (PEM): mutual TLS (KAFKA_SSL_CLIENT_CA).
+  struct MutualTlsListener {
+    std::string client_ca_file;
+  };
+  // The PLAINTEXT listener is always there; the secured ones beside it need `certificate`.
   struct Options {
+    std::optional<ListenerCertificate> certificate;
     std::optional<SaslSslListener> sasl_ssl;
+    std::optional<MutualTlsListener> mutual_tls;
   };
 
   // Starts the broker and waits until it answers metadata (about 5-10 s: a JVM). INTERNAL with
@@ -46,6 +56,8 @@ class PrivateBroker {
   const std::string& bootstrap() const { return bootstrap_; }
   // The SASL_SSL listener's "127.0.0.1:port" ("" without Options::sasl_ssl).
   const std::string& sasl_ssl_bootstrap() const { return sasl_ssl_bootstrap_; }
+  // The mutual-TLS listener's "127.0.0.1:port" ("" without Options::mutual_tls).
+  const std::string& mutual_tls_bootstrap() const { return mutual_tls_bootstrap_; }
   // A ClientConfig for this broker with test-friendly reconnect back-off.
   ClientConfig client_config() const;
 
@@ -66,6 +78,7 @@ class PrivateBroker {
   oversight::testing::TempDir dir_;
   std::string bootstrap_;
   std::string sasl_ssl_bootstrap_;
+  std::string mutual_tls_bootstrap_;
 };
 
 }  // namespace oversight::kafka::testing
