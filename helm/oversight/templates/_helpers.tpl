@@ -133,6 +133,9 @@ scheduling recording oversightTriggers notifications
 {{- if and (hasPrefix "SASL" $v.kafka.securityProtocol) (not $v.kafka.sasl.existingSecret) }}
 {{- fail "kafka.securityProtocol is SASL_*: set kafka.sasl.existingSecret to the Secret holding the SASL username and password" }}
 {{- end }}
+{{- if and $v.kafka.ssl.clientCertSecret (not (hasSuffix "SSL" $v.kafka.securityProtocol)) }}
+{{- fail "kafka.ssl.clientCertSecret is set: a client certificate needs kafka.securityProtocol SSL or SASL_SSL" }}
+{{- end }}
 {{- if and $v.auth.required (not (or $v.auth.jwt.existingSecret $v.auth.jwt.publicKeyConfigMap)) }}
 {{- fail "auth.required is true: set auth.jwt.existingSecret (HS256) or auth.jwt.publicKeyConfigMap (RS256/ES256), or auth.required=false to accept anonymous gRPC callers" }}
 {{- end }}
