@@ -578,8 +578,8 @@ TEST_F(SchedulerTest, ABatchEndsAsHandlingItsRecordsOneAtATime) {
       r.published.push_back(absl::StrCat(p.type, " ", p.event_id, " ", p.item.item_id(), " ",
                                          p.item.due_at().seconds(), " ", p.item.supervisor_id()));
     }
-    for (const std::string id :
-         {"case_discussion:child-1", "personal_supervision:worker-1", "new_agreement:worker-1"}) {
+    for (const std::string id : {"case_discussion:child-1", "personal_supervision:worker-1",
+                                 "new_agreement:worker-1", "record_deadline:rec-1:record"}) {
       auto item = store_->GetItem("devon", id);
       r.items[id] = item.ok() ? absl::StrCat(item->due_at().seconds(), " ", item->supervisor_id())
                               : item.status().ToString();
@@ -617,6 +617,62 @@ TEST_F(SchedulerTest, ABatchEndsAsHandlingItsRecordsOneAtATime) {
     }
   }
   EXPECT_EQ(satisfied, 1);  // the session satisfied the discussion once
+}
+
+// A record written on a later day comes with its session: recording publishes SessionHeld and
+// RecordRecorded together, so one batch opens the D11 record deadline and satisfies it. The
+// schedule events are those of handling the two one at a time.
+TEST_F(SchedulerTest, ARecordWrittenLaterInTheSameBatchAsItsSessionSatisfiesItsDeadline) {
+  rec::SessionHeld held;
+  held.set_record_id("rec-late");
+  held.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+  held.set_supervisor_id("manager-1");
+  held.add_supervisee_ids("worker-1");
+  held.add_child_ids("child-1");
+  held.add_child_ids("child-2");
+  held.set_team_id("team-a");
+  events::ToTimestamp(Noon(2025, 3, 6), held.mutable_held_at());
+  rec::RecordRecorded recorded;
+  recorded.set_record_id("rec-late");
+  recorded.set_kind(rec::RECORD_KIND_CASE_SUPERVISION);
+  *recorded.mutable_held_at() = held.held_at();
+  const std::string topic(kafka::kSupervisionEventsTopic);
+  const std::vector<kafka::ConsumedMessage> batch = {
+      Consumed(topic, held, "held-late", "worker-1", Noon(2025, 3, 6)),
+      Consumed(topic, recorded, "recorded-late", "worker-1", Noon(2025, 3, 7))};
+  auto run = [&](bool batched) {
+    EXPECT_TRUE(connection_->Command({"FLUSHALL"}).ok());
+    Join("worker-1", "manager-1", absl::CivilDay(2025, 1, 6));
+    for (const std::string child : {"child-1", "child-2"}) {
+      cases::CaseAllocated alloc;
+      alloc.set_child_id(child);
+      alloc.set_worker_id("worker-1");
+      alloc.set_team_id("team-a");
+      alloc.set_case_type(common::v1::CASE_TYPE_CHILD_IN_NEED);
+      EXPECT_TRUE(Feed(alloc, "alloc-" + child, Noon(2025, 2, 3)).ok());
+    }
+    EventHandlers handlers(*registry_, *scheduler_);
+    clock_.Set(Noon(2025, 3, 7));  // when recording published both
+    if (batched) {
+      handlers.HandleBatch(batch);
+    } else {
+      for (const auto& record : batch)
+        handlers.Handle(record);
+    }
+    std::vector<std::string> published;
+    for (const auto& p : Outbox()) {
+      if (p.item.item_id().starts_with("record_deadline:")) {
+        published.push_back(absl::StrCat(p.type, " ", p.item.item_id(), " ", p.extra));
+      }
+    }
+    return published;
+  };
+  const auto one_at_a_time = run(false);
+  const auto batched = run(true);
+  EXPECT_EQ(one_at_a_time,
+            (std::vector<std::string>{"oversight.scheduling.v1.ItemSatisfied "
+                                      "record_deadline:rec-late:record recorded-late"}));
+  EXPECT_EQ(batched, one_at_a_time);
 }
 
 // Once a record must be retried (here Redis is down), every later record of the batch is retried
