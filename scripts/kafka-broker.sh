@@ -73,7 +73,7 @@ pid_alive() {
 }
 
 write_config() {
-  local dir="$1" broker_port controller_port cluster_id sasl_ssl_port="" ssl_port=""
+  local dir="$1" broker_port controller_port cluster_id
   broker_port="$(free_port)"
   controller_port="$(free_port)"
   while [[ "${controller_port}" == "${broker_port}" ]]; do controller_port="$(free_port)"; done
@@ -88,24 +88,25 @@ write_config() {
     # A PEM key store: the private key, then the certificate chain, in one file.
     cat "${KAFKA_TLS_KEY}" "${KAFKA_TLS_CERT}" >"${dir}/keystore.pem"
   fi
+  # Adds a listener speaking `protocol` (its name too) on another free port, whose address goes
+  # to <dir>/<file>.pending.
+  add_listener() {
+    local protocol="$1" file="$2" port
+    port="$(other_free_port "${used_ports[@]}")"
+    used_ports+=("${port}")
+    listeners="${listeners},${protocol}://127.0.0.1:${port}"
+    advertised="${advertised},${protocol}://127.0.0.1:${port}"
+    protocols="${protocols},${protocol}:${protocol}"
+    echo "127.0.0.1:${port}" >"${dir}/${file}.pending"
+  }
   if [[ -n "${KAFKA_SCRAM_USERS:-}" ]]; then
-    sasl_ssl_port="$(other_free_port "${used_ports[@]}")"
-    used_ports+=("${sasl_ssl_port}")
-    listeners="${listeners},SASL_SSL://127.0.0.1:${sasl_ssl_port}"
-    advertised="${advertised},SASL_SSL://127.0.0.1:${sasl_ssl_port}"
-    protocols="${protocols},SASL_SSL:SASL_SSL"
     echo "${KAFKA_SCRAM_USERS}" >"${dir}/scram.users"
-    echo "127.0.0.1:${sasl_ssl_port}" >"${dir}/sasl_ssl_bootstrap.pending"
+    add_listener SASL_SSL sasl_ssl_bootstrap
   fi
   if [[ -n "${KAFKA_SSL_CLIENT_CA:-}" ]]; then
     [[ -r "${KAFKA_SSL_CLIENT_CA}" ]] || die "KAFKA_SSL_CLIENT_CA must be a readable PEM file"
     cp "${KAFKA_SSL_CLIENT_CA}" "${dir}/client-ca.pem"
-    ssl_port="$(other_free_port "${used_ports[@]}")"
-    used_ports+=("${ssl_port}")
-    listeners="${listeners},SSL://127.0.0.1:${ssl_port}"
-    advertised="${advertised},SSL://127.0.0.1:${ssl_port}"
-    protocols="${protocols},SSL:SSL"
-    echo "127.0.0.1:${ssl_port}" >"${dir}/ssl_bootstrap.pending"
+    add_listener SSL ssl_bootstrap
   fi
   cat >"${dir}/server.properties" <<EOF
 process.roles=broker,controller
@@ -130,7 +131,7 @@ auto.create.topics.enable=true
 delete.topic.enable=true
 log.segment.bytes=16777216
 EOF
-  if [[ -n "${sasl_ssl_port}" ]]; then
+  if [[ -n "${KAFKA_SCRAM_USERS:-}" ]]; then
     cat >>"${dir}/server.properties" <<EOF
 sasl.enabled.mechanisms=SCRAM-SHA-512
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
@@ -138,7 +139,7 @@ listener.name.sasl_ssl.ssl.keystore.type=PEM
 listener.name.sasl_ssl.ssl.keystore.location=${dir}/keystore.pem
 EOF
   fi
-  if [[ -n "${ssl_port}" ]]; then
+  if [[ -n "${KAFKA_SSL_CLIENT_CA:-}" ]]; then
     cat >>"${dir}/server.properties" <<EOF
 listener.name.ssl.ssl.keystore.type=PEM
 listener.name.ssl.ssl.keystore.location=${dir}/keystore.pem
