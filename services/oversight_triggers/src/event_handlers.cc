@@ -324,7 +324,7 @@ bool EventHandlers::ApplySegment(std::vector<Staged>& segment,
   for (size_t k = 0; k < pending.size(); ++k) {
     const Staged& staged = *pending[k].staged;
     if (!ok) {
-      outcomes[staged.index] = HandlerOutcome::RetryLater("an earlier record was retried");
+      outcomes[staged.index] = HandlerOutcome::RetryLater(kafka::kRetriedWithAnEarlierRecord);
       continue;
     }
     if (!results[k].ok()) {
@@ -349,7 +349,7 @@ bool EventHandlers::ApplySegment(std::vector<Staged>& segment,
     for (const auto& staged : segment) {
       if (outcomes[staged.index].kind == HandlerOutcome::Kind::kRetryLater) after = true;
       if (after) {
-        outcomes[staged.index] = HandlerOutcome::RetryLater("an earlier record was retried");
+        outcomes[staged.index] = HandlerOutcome::RetryLater(kafka::kRetriedWithAnEarlierRecord);
       }
     }
   }

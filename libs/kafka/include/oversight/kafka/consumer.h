@@ -75,12 +75,14 @@ using MessageHandler = std::function<HandlerOutcome(const ConsumedMessage&)>;
 using BatchHandler =
     std::function<std::vector<HandlerOutcome>(const std::vector<ConsumedMessage>&)>;
 
+// The detail of a record retried because an earlier one of its batch is.
+inline constexpr char kRetriedWithAnEarlierRecord[] = "an earlier record of this batch is retried";
+
 // What a batch handler returns once a record must be retried: every outcome after the first
 // RetryLater becomes RetryLater too (dead letters and processed ones alike: the consumer
 // delivers them again, in order), with `detail` saying why.
-void RetryEveryOutcomeAfterTheFirstRetry(
-    std::vector<HandlerOutcome>& outcomes,
-    const std::string& detail = "an earlier record of this batch is retried");
+void RetryEveryOutcomeAfterTheFirstRetry(std::vector<HandlerOutcome>& outcomes,
+                                         const std::string& detail = kRetriedWithAnEarlierRecord);
 
 // Headers added to a dead-lettered record (beside the original key, value and headers).
 inline constexpr std::string_view kDlqReasonHeader = "dlq_reason";

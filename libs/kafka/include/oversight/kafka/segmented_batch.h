@@ -39,9 +39,6 @@ struct SegmentBarrier {
 template <typename Staged>
 using SegmentStep = std::variant<HandlerOutcome, Staged, SegmentBarrier>;
 
-// The detail of a record retried because an earlier one of its batch is.
-inline constexpr char kRetriedWithAnEarlierRecord[] = "an earlier record of this batch is retried";
-
 // Handles `records` in order. `classify(record, index)` returns the record's SegmentStep;
 // `apply_segment(segment, outcomes)` decides the staged records together, sets the outcome of
 // each (at the index it was classified with) and returns false once one of them must be
@@ -79,7 +76,7 @@ std::vector<HandlerOutcome> HandleInSegments(const std::vector<ConsumedMessage>&
     if (outcomes[i].kind == HandlerOutcome::Kind::kRetryLater) retry = true;
   }
   flush();
-  if (retry) RetryEveryOutcomeAfterTheFirstRetry(outcomes, kRetriedWithAnEarlierRecord);
+  if (retry) RetryEveryOutcomeAfterTheFirstRetry(outcomes);
   return outcomes;
 }
 
