@@ -82,6 +82,12 @@ bool IsReadOnly(const std::vector<std::string>& args) {
 
 }  // namespace
 
+void AppendRespCommand(std::string& out, const std::vector<std::string>& args) {
+  absl::StrAppend(&out, "*", args.size(), "\r\n");
+  for (const std::string& arg : args)
+    absl::StrAppend(&out, "$", arg.size(), "\r\n", arg, "\r\n");
+}
+
 Pipeline& Pipeline::Add(std::vector<std::string> args) {
   commands_.push_back(std::move(args));
   return *this;
@@ -173,21 +179,22 @@ absl::Status Connection::EnsureConnected() {
 
 absl::StatusOr<std::vector<Reply>> Connection::SendOnce(
     const std::vector<std::vector<std::string>>& commands) {
+  // The whole pipeline in the protocol's own form, in one buffer handed to hiredis once: its
+  // per-command formatting (argument vectors, sds growth) was a tenth of a batch's CPU.
+  std::string wire;
+  size_t size = 0;
   for (const auto& args : commands) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lengths;
-    argv.reserve(args.size());
-    lengths.reserve(args.size());
-    for (const std::string& arg : args) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
-                               lengths.data()) != REDIS_OK) {
-      absl::Status status = ContextError(context_, "append");
-      Drop();
-      return status;
-    }
+    size += 16;
+    for (const std::string& arg : args)
+      size += arg.size() + 16;
+  }
+  wire.reserve(size);
+  for (const auto& args : commands)
+    AppendRespCommand(wire, args);
+  if (redisAppendFormattedCommand(context_, wire.data(), wire.size()) != REDIS_OK) {
+    absl::Status status = ContextError(context_, "append");
+    Drop();
+    return status;
   }
   std::vector<Reply> replies;
   replies.reserve(commands.size());

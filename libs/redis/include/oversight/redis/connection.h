@@ -36,6 +36,10 @@ struct ConnectionOptions {
 // HGETALL, XRANGE, EXISTS, SCAN, ...) are always treated as idempotent.
 enum class Idempotency { kNotIdempotent, kIdempotent };
 
+// Appends `args` to `out` as one command in the Redis protocol (RESP: an array of bulk
+// strings), as Connection sends it.
+void AppendRespCommand(std::string& out, const std::vector<std::string>& args);
+
 // Commands queued to be sent in one round trip (see Connection::Execute).
 class Pipeline {
  public:
