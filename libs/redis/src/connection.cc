@@ -88,8 +88,10 @@ void AppendRespCommand(std::string& out, const std::vector<std::string>& args) {
     absl::StrAppend(&out, "$", arg.size(), "\r\n", arg, "\r\n");
 }
 
-Pipeline& Pipeline::Add(std::vector<std::string> args) {
-  commands_.push_back(std::move(args));
+Pipeline& Pipeline::Add(const std::vector<std::string>& args) {
+  AppendRespCommand(wire_, args);
+  ++size_;
+  read_only_ = read_only_ && IsReadOnly(args);
   return *this;
 }
 
@@ -139,7 +141,10 @@ absl::Status Connection::ConnectNow() {
   }
   if (options_.db != 0) setup.push_back({"SELECT", absl::StrCat(options_.db)});
   if (!setup.empty()) {
-    absl::StatusOr<std::vector<Reply>> replies = SendOnce(setup);
+    Pipeline commands;
+    for (const auto& command : setup)
+      commands.Add(command);
+    absl::StatusOr<std::vector<Reply>> replies = SendOnce(commands);
     if (!replies.ok()) {
       Drop();
       return replies.status();
@@ -177,28 +182,16 @@ absl::Status Connection::EnsureConnected() {
   return status;
 }
 
-absl::StatusOr<std::vector<Reply>> Connection::SendOnce(
-    const std::vector<std::vector<std::string>>& commands) {
-  // The whole pipeline in the protocol's own form, in one buffer handed to hiredis once: its
-  // per-command formatting (argument vectors, sds growth) was a tenth of a batch's CPU.
-  std::string wire;
-  size_t size = 0;
-  for (const auto& args : commands) {
-    size += 16;
-    for (const std::string& arg : args)
-      size += arg.size() + 16;
-  }
-  wire.reserve(size);
-  for (const auto& args : commands)
-    AppendRespCommand(wire, args);
-  if (redisAppendFormattedCommand(context_, wire.data(), wire.size()) != REDIS_OK) {
+absl::StatusOr<std::vector<Reply>> Connection::SendOnce(const Pipeline& pipeline) {
+  if (redisAppendFormattedCommand(context_, pipeline.wire().data(), pipeline.wire().size()) !=
+      REDIS_OK) {
     absl::Status status = ContextError(context_, "append");
     Drop();
     return status;
   }
   std::vector<Reply> replies;
-  replies.reserve(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) {
+  replies.reserve(pipeline.size());
+  for (size_t i = 0; i < pipeline.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
       absl::Status status = ContextError(context_, "read");
@@ -217,7 +210,7 @@ absl::StatusOr<std::vector<Reply>> Connection::Execute(const Pipeline& pipeline,
   if (pipeline.empty()) return std::vector<Reply>{};
   absl::Status connected = EnsureConnected();
   if (!connected.ok()) return connected;
-  absl::StatusOr<std::vector<Reply>> replies = SendOnce(pipeline.commands());
+  absl::StatusOr<std::vector<Reply>> replies = SendOnce(pipeline);
   if (replies.ok()) return RefusedWhileLoading(*std::move(replies));
   if (replies.status().code() != absl::StatusCode::kUnavailable) {
     return replies;  // a timeout (link dropped; the next command reconnects)
@@ -230,10 +223,8 @@ absl::StatusOr<std::vector<Reply>> Connection::Execute(const Pipeline& pipeline,
     return absl::UnavailableError(
         absl::StrCat(replies.status().message(), "; reconnect failed: ", reconnected.message()));
   }
-  const bool read_only = std::all_of(pipeline.commands().begin(), pipeline.commands().end(),
-                                     [](const auto& args) { return IsReadOnly(args); });
-  if (idempotency == Idempotency::kIdempotent || read_only) {
-    replies = SendOnce(pipeline.commands());
+  if (idempotency == Idempotency::kIdempotent || pipeline.read_only()) {
+    replies = SendOnce(pipeline);
     if (replies.ok()) return RefusedWhileLoading(*std::move(replies));
     return replies;
   }

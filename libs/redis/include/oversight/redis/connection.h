@@ -40,17 +40,23 @@ enum class Idempotency { kNotIdempotent, kIdempotent };
 // strings), as Connection sends it.
 void AppendRespCommand(std::string& out, const std::vector<std::string>& args);
 
-// Commands queued to be sent in one round trip (see Connection::Execute).
+// Commands queued to be sent in one round trip (see Connection::Execute), kept as they go on
+// the wire: a command is formatted once, when added, and its strings are not kept.
 class Pipeline {
  public:
   // Queues one command (name and arguments; binary-safe).
-  Pipeline& Add(std::vector<std::string> args);
-  size_t size() const { return commands_.size(); }
-  bool empty() const { return commands_.empty(); }
-  const std::vector<std::vector<std::string>>& commands() const { return commands_; }
+  Pipeline& Add(const std::vector<std::string>& args);
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // Whether every command queued is a well-known read-only one (see Idempotency).
+  bool read_only() const { return read_only_; }
+  // The commands in RESP (AppendRespCommand), in order.
+  const std::string& wire() const { return wire_; }
 
  private:
-  std::vector<std::vector<std::string>> commands_;
+  std::string wire_;
+  size_t size_ = 0;
+  bool read_only_ = true;
 };
 
 // A synchronous connection to one Redis server over hiredis.
@@ -102,8 +108,8 @@ class Connection {
   absl::Status EnsureConnected();
   absl::Status ConnectNow();
   void Drop();
-  absl::StatusOr<std::vector<Reply>> SendOnce(
-      const std::vector<std::vector<std::string>>& commands);
+  // Sends the pipeline's commands and reads one reply per command.
+  absl::StatusOr<std::vector<Reply>> SendOnce(const Pipeline& pipeline);
 
   ConnectionOptions options_;
   redisContext* context_ = nullptr;
