@@ -266,7 +266,9 @@ cmd_checkers() {
     "sets REDIS_PASSWORD inline" "no PodDisruptionBudget selects" "no NetworkPolicy selects" \
     "may scale to 50, above the 6 partitions" "no preStop hook" "no \`helm test\` Job" \
     "unknown field spec.triggers[0].metadata.lagTreshold" "kafka trigger allows idle consumers" \
-    "scaled by several autoscalers" "serves TLS but does not run the image's health probe"; do
+    "scaled by several autoscalers" "serves TLS but does not run the image's health probe" \
+    "does not take OVERSIGHT_OUTBOX_OWNER_ID from the pod's name" \
+    "sets OVERSIGHT_OUTBOX_OWNER_ID to a fixed value"; do
     if grep -qF -- "${want}" <<<"${out}"; then ok "check_manifests.py reports: ${want}"; else bad "check_manifests.py misses: ${want}"; fi
   done
   if out="$("$(kubestrict_bin)" "${TOOLS}/fixtures/insecure/typos.yaml")"; then

@@ -161,6 +161,14 @@ def check_deployment(report, obj, spec, container):
                      "OVERSIGHT_METRICS_PORT"):
         if required not in env_names:
             report.add(obj, f"container {cname} does not set {required}")
+    # The outbox relay's lease identity: the pod's name survives a container restart (the lease
+    # is renewed at once) and no other pod has it; a fixed value would let replicas publish the
+    # same outbox at once.
+    owner = next((e for e in container.get("env") or [] if e["name"] == "OVERSIGHT_OUTBOX_OWNER_ID"), None)
+    if owner is not None and "value" in owner:
+        report.add(obj, f"container {cname} sets OVERSIGHT_OUTBOX_OWNER_ID to a fixed value; replicas would share it")
+    elif ((owner or {}).get("valueFrom") or {}).get("fieldRef", {}).get("fieldPath") != "metadata.name":
+        report.add(obj, f"container {cname} does not take OVERSIGHT_OUTBOX_OWNER_ID from the pod's name")
     ports = {p.get("name"): p["containerPort"] for p in container.get("ports") or []}
     if "grpc" not in ports or "metrics" not in ports:
         report.add(obj, f"container {cname} must expose ports named grpc and metrics")

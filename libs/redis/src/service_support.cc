@@ -33,6 +33,7 @@ OutboxRelayOptions OutboxRelayOptionsFromConfig(const runtime::Config& config,
       config.GetDuration("outbox.poll_interval", options.poll_interval, absl::Milliseconds(1));
   options.retry_max_backoff = config.GetDuration("outbox.retry_max_backoff",
                                                  options.retry_max_backoff, absl::Milliseconds(1));
+  options.owner_id = config.GetString("outbox.owner_id", "");
   return options;
 }
 

@@ -38,6 +38,14 @@ TEST(ServiceSupportTest, RelayOptionsDiscoverEveryAuthority) {
   EXPECT_EQ(options.discover_pattern, "ovs:{*}:outbox:recording");
   EXPECT_EQ(options.lease_ttl, absl::Seconds(30));
   EXPECT_EQ(options.batch_size, 10);
+  EXPECT_EQ(options.owner_id, "");  // the relay makes one up per process
+}
+
+TEST(ServiceSupportTest, RelayOwnerIdComesFromTheEnvironment) {
+  // As the chart sets it: the pod's name, through the downward API.
+  auto config = runtime::Config::FromYaml("", {{"OVERSIGHT_OUTBOX_OWNER_ID", "triggers-7d9f-x2"}});
+  EXPECT_EQ(OutboxRelayOptionsFromConfig(config, "oversight-triggers").owner_id,
+            "triggers-7d9f-x2");
 }
 
 double Value(prometheus::Registry& registry, const std::string& name, const std::string& label) {

@@ -240,6 +240,37 @@ TEST_F(OutboxRelayTest, AnotherRelayTakesOverWhenTheLeaseExpires) {
   EXPECT_EQ(published, (std::vector<std::string>{"1", "2"}));
 }
 
+TEST_F(OutboxRelayTest, ARelayRestartedWithItsOwnerIdTakesItsLeaseBackAtOnce) {
+  Emit("la-2", {"1", "2"});
+  OutboxRelayOptions options = Options({OutboxKey("la-2", "svc")});
+  options.lease_ttl = absl::Seconds(60);  // far beyond the test: no expiry helps
+  options.owner_id = "triggers-pod-1";
+  {
+    // The first process takes the lease and dies without releasing it (SIGKILL: no Run()
+    // epilogue, the lease stays until it expires).
+    OutboxRelay crashed(server_->connection_options(), options,
+                        [](const OutboxRecord&) { return absl::UnavailableError("down"); });
+    EXPECT_FALSE(crashed.RelayOnce().ok());
+  }
+  // Another pod must wait for the lease ...
+  OutboxRelayOptions other = options;
+  other.owner_id = "triggers-pod-2";
+  OutboxRelay elsewhere(server_->connection_options(), other,
+                        [](const OutboxRecord&) { return absl::OkStatus(); });
+  EXPECT_EQ(*elsewhere.RelayOnce(), 0);
+  // ... the same pod, restarted, publishes at once.
+  std::vector<std::string> published;
+  OutboxRelay restarted(server_->connection_options(), options, [&](const OutboxRecord& record) {
+    published.push_back(record.value);
+    return absl::OkStatus();
+  });
+  auto relayed = restarted.RelayOnce();
+  ASSERT_TRUE(relayed.ok()) << relayed.status();
+  EXPECT_EQ(*relayed, 2);
+  EXPECT_EQ(published, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(Pending("la-2"), 0);
+}
+
 TEST_F(OutboxRelayTest, DiscoversOutboxesOfEveryAuthority) {
   Emit("la-1", {"1"});
   Emit("la-2", {"2"});

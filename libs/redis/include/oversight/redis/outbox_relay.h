@@ -51,7 +51,12 @@ struct OutboxRelayOptions {
   // looked up again every `discover_interval`. Empty: only `outbox_keys`.
   std::string discover_pattern;
   absl::Duration discover_interval = absl::Seconds(5);
-  // Identity in the lease; empty: "<hostname>-<pid>-<random>".
+  // Identity in the lease; empty: "<hostname>-<pid>-<random>", new for every process, so a
+  // process restarted after a crash waits for its predecessor's lease to expire (lease_ttl)
+  // before it publishes. A stable id that only one process at a time can have (a Kubernetes
+  // pod's name: a restarted container keeps it, no other pod has it) lets the restarted
+  // process renew the lease at once. Never give one id to two live relays of a stream: both
+  // would publish from it.
   std::string owner_id;
   // Only the holder of a stream's lease ("<outbox_key>:lease", SET NX PX) publishes from it.
   // The lease is renewed before each publish once a third of it has passed, so a publish must

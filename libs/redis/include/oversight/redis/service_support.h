@@ -27,7 +27,8 @@ ConnectionOptions ConnectionOptionsFromConfig(const runtime::Config& config,
                                               std::string_view prefix = "redis");
 
 // Reads outbox.lease_ttl (15s), outbox.batch_size (500), outbox.poll_interval (100ms),
-// outbox.retry_max_backoff (10s); relays every authority's outbox of `service` (discovery by
+// outbox.retry_max_backoff (10s) and outbox.owner_id (default "": "<hostname>-<pid>-<random>",
+// see OutboxRelayOptions::owner_id); relays every authority's outbox of `service` (discovery by
 // OutboxKeyPattern(service)).
 OutboxRelayOptions OutboxRelayOptionsFromConfig(const runtime::Config& config,
                                                 std::string_view service);
