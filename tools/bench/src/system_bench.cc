@@ -116,6 +116,7 @@ class Bench {
       : options_(options), out_(out), workload_(options.shape) {}
 
   absl::Status Run() {
+    if (auto s = CheckPhasesFit(options_); !s.ok()) return s;
     if (auto s = Start(); !s.ok()) return s;
     if (auto s = LoadDirectory(); !s.ok()) return s;
     if (auto s = LoadOpenCases(); !s.ok()) return s;
@@ -691,6 +692,20 @@ class Bench {
 };
 
 }  // namespace
+
+absl::Status CheckPhasesFit(const BenchOptions& options) {
+  const int64_t distinct = Workload(options.shape).DistinctEvents();
+  const int64_t latency_events =
+      static_cast<int64_t>(options.rate * absl::ToDoubleSeconds(options.latency_duration));
+  const int64_t measured = options.throughput_events + latency_events;
+  if (measured <= distinct) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the throughput and latency phases would publish ", measured, " case events (",
+      options.throughput_events, " + ", latency_events, ") but ", options.shape.open_cases,
+      " open cases have only ", distinct,
+      " distinct (child, trigger) pairs: a pair repeated while its task is open opens no task. "
+      "Load more open cases or measure fewer events"));
+}
 
 absl::Status RunSystemBench(const BenchOptions& options, std::ostream& out) {
   Bench bench(options, out);

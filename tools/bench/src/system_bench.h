@@ -50,7 +50,15 @@ struct BenchOptions {
   std::string json_path;  // "": no JSON
 };
 
-// Runs the phases; the first error stops the run (every process started is stopped).
+// INVALID_ARGUMENT when the throughput and latency phases together would publish more case
+// events than the open cases have distinct (child, trigger) pairs (WorkloadShape): a pair that
+// comes round again while its task is open links to it, no TaskOpened comes, and the phase
+// would wait for it to the end of its timeout. The load phase is not limited (its tasks are
+// completed before their pairs repeat).
+absl::Status CheckPhasesFit(const BenchOptions& options);
+
+// Runs the phases, after CheckPhasesFit; the first error stops the run (every process started is
+// stopped).
 absl::Status RunSystemBench(const BenchOptions& options, std::ostream& out);
 
 }  // namespace oversight::bench
