@@ -4,16 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "oversight/events/outbound.h"
+#include "oversight/testing/utc.h"
 
 namespace oversight::triggers {
 namespace {
 
-absl::Time Utc(const char* rfc3339) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
-  return t;
-}
+using oversight::testing::Utc;
 
 v1::OversightTask OpenTask() {
   v1::OversightTask task;

@@ -9,6 +9,7 @@
 #include "oversight/cases/v1/case_events.pb.h"
 #include "oversight/events/outbound.h"
 #include "oversight/scheduling/v1/schedule_events.pb.h"
+#include "oversight/testing/utc.h"
 
 namespace oversight::triggers {
 namespace {
@@ -29,12 +30,7 @@ class MapDirectory : public Directory {
   std::map<std::string, WorkerEntry> entries_;
 };
 
-absl::Time Utc(const char* rfc3339) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
-  return t;
-}
+using oversight::testing::Utc;
 
 class DecideTest : public ::testing::Test {
  protected:

@@ -13,6 +13,7 @@
 #include "oversight/recording/v1/supervision_events.pb.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/redis/testing/redis_server.h"
+#include "oversight/testing/utc.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
 #include "task_store.h"
 #include "triggers_grpc.h"
@@ -22,12 +23,7 @@ namespace {
 
 constexpr char kSecret[] = "grpc-test-secret-that-is-long-enough-for-hs256";
 
-absl::Time Utc(const char* rfc3339) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
-  return t;
-}
+using oversight::testing::Utc;
 
 class GrpcTest : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 #include "oversight/redis/outbox.h"
 #include "oversight/redis/testing/redis_server.h"
 #include "oversight/scheduling/v1/schedule_events.pb.h"
+#include "oversight/testing/utc.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
 #include "task_store.h"
 
@@ -19,12 +20,7 @@ namespace {
 
 using kafka::HandlerOutcome;
 
-absl::Time Utc(const char* rfc3339) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
-  return t;
-}
+using oversight::testing::Utc;
 
 template <typename Event>
 Event Meta(const std::string& event_id, const char* occurred_at, const std::string& subject) {

@@ -16,6 +16,7 @@
 #include "oversight/recording/v1/supervision_events.pb.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/scheduling/v1/schedule_events.pb.h"
+#include "oversight/testing/utc.h"
 #include "oversight/testing/wait_until.h"
 #include "oversight/triggers/v1/triggers_service.grpc.pb.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
@@ -26,12 +27,7 @@ namespace {
 using e2e::System;
 using google::protobuf::Message;
 
-absl::Time Utc(const std::string& rfc3339) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << rfc3339 << error;
-  return t;
-}
+using oversight::testing::Utc;
 
 void SetMeta(common::v1::EventMeta* meta, const std::string& authority, const std::string& id,
              const std::string& subject, absl::Time at) {

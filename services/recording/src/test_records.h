@@ -4,15 +4,11 @@
 #include "absl/time/time.h"
 #include "oversight/events/outbound.h"
 #include "oversight/recording/v1/recording_service.pb.h"
+#include "oversight/testing/utc.h"
 
 namespace oversight::recording::testing {
 
-inline absl::Time Utc(const char* rfc3339) {
-  absl::Time t;
-  std::string error;
-  absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error);
-  return t;
-}
+using oversight::testing::Utc;
 
 inline common::v1::Date Day(int y, int m, int d) {
   common::v1::Date date;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "google/protobuf/util/time_util.h"
+#include "oversight/testing/utc.h"
 
 namespace oversight::simulator {
 namespace {
@@ -13,12 +14,7 @@ absl::TimeZone London() {
   return zone;
 }
 
-absl::Time Utc(const char* rfc3339) {
-  absl::Time t;
-  std::string error;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
-  return t;
-}
+using oversight::testing::Utc;
 
 cases::v1::CaseEvent EnteredCare(const char* id, const char* occurred) {
   cases::v1::CaseEvent event;
