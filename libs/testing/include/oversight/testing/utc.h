@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace oversight::testing {
@@ -14,7 +14,7 @@ namespace oversight::testing {
 // and the event catalogue: Utc("2026-03-12T09:00:00Z"). A string that does not parse fails the
 // current GoogleTest test (it names the string and why) and gives absl::InfinitePast().
 // For GoogleTest binaries only (it reports through ADD_FAILURE).
-inline absl::Time Utc(std::string_view rfc3339) {
+inline absl::Time Utc(absl::string_view rfc3339) {
   absl::Time time;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, rfc3339, &time, &error)) {
