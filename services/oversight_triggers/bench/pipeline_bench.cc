@@ -15,7 +15,9 @@
 //   OVERSIGHT_BENCH_EVENTS=100000 (default) OVERSIGHT_BENCH_BROKER=embedded|real (default
 //   embedded; real needs OVERSIGHT_KAFKA_BOOTSTRAP_FILE, see tests/fixtures/README.md)
 //   OVERSIGHT_BENCH_CONSUMERS=1 (kafka.consumers of the service)
-//   OVERSIGHT_BENCH_VERBOSE=1 (Redis INFO commandstats on stderr)
+//   OVERSIGHT_BENCH_PARTITIONS=6 (of every topic; 6 is the chart's kafka.partitions: with 3,
+//   two consumers split the case events 2:1 and the busier one sets the pace)
+//   OVERSIGHT_BENCH_VERBOSE=1 (progress every 0.5 s and Redis INFO commandstats on stderr)
 //   OVERSIGHT_BENCH_SERVICE_LOG=<file> (the service's log)
 //   build/services/oversight_triggers/oversight_triggers_pipeline_bench
 #include <benchmark/benchmark.h>
@@ -120,8 +122,11 @@ void BM_CaseEventsEndToEnd(benchmark::State& state) {
   const int events_total = children * kEventsPerChild;
 
   for (auto _ : state) {
-    auto system = e2e::System::Create(real ? kafka::testing::BrokerKind::kReal
-                                           : kafka::testing::BrokerKind::kEmbedded);
+    e2e::SystemOptions options;
+    options.broker =
+        real ? kafka::testing::BrokerKind::kReal : kafka::testing::BrokerKind::kEmbedded;
+    options.embedded.partitions = EnvInt("OVERSIGHT_BENCH_PARTITIONS", 6);
+    auto system = e2e::System::Create(options);
     if (!system.ok()) {
       state.SkipWithError(system.status().ToString().c_str());
       return;
@@ -213,6 +218,7 @@ void BM_CaseEventsEndToEnd(benchmark::State& state) {
     }
 
     // Measure: from the first case event consumed to all consumed and the outbox empty.
+    const absl::Time restarted_at = absl::Now();
     if (auto restarted = (*service)->Restart(); !restarted.ok()) {
       state.SkipWithError(restarted.ToString().c_str());
       return;
@@ -229,10 +235,17 @@ void BM_CaseEventsEndToEnd(benchmark::State& state) {
     absl::Time first = absl::InfiniteFuture();
     absl::Time done = absl::InfiniteFuture();
     const absl::Time give_up = absl::Now() + absl::Minutes(10);
+    const bool verbose = std::getenv("OVERSIGHT_BENCH_VERBOSE") != nullptr;
+    absl::Time last_progress = absl::InfinitePast();
     while (absl::Now() < give_up) {
       const double n = consumed(cases);
       const absl::Time now = absl::Now();
       if (n > 0 && first == absl::InfiniteFuture()) first = now;
+      if (verbose && now - last_progress >= absl::Milliseconds(500)) {
+        std::fprintf(stderr, "progress: %.2f s after the restart, %.0f case events consumed\n",
+                     absl::ToDoubleSeconds(now - restarted_at), n);
+        last_progress = now;
+      }
       if (n >= events_total) {
         auto pending = (*redis)->Command({"XLEN", outbox});
         if (pending.ok() && pending->integer() == 0) {
