@@ -25,8 +25,11 @@
 #
 # Other flags: --events N (throughput-phase events, default 20000), --out DIR (results,
 # default build/bench-results), --doc PATH (default docs/benchmarks.md; "-": print only),
-# --build DIR (default build). Results of earlier runs in --out are reported too (each with the
-# time and load average it ran at), so a long phase can run on its own first.
+# --build DIR (default build), --service-env OVERSIGHT_KEY=VALUE (a setting for every service in
+# the system, large and load phases; repeatable, e.g. the Kafka batching of docs/operations.md:
+# --service-env OVERSIGHT_KAFKA_PROPERTIES_LINGER_MS=20). Results of earlier runs in --out are
+# reported too (each with the time and load average it ran at), so a long phase can run on its
+# own first.
 # Needs: a build with -DOVERSIGHT_BUILD_BENCHMARKS=ON, kcat, redis-server, redis-benchmark,
 # python3.
 set -euo pipefail
@@ -45,6 +48,7 @@ LOAD_RATE=2000
 LOAD_SECONDS=600
 LOAD_BROKER=real
 WINDOW=60
+SERVICE_ENV=()
 COMMAND_LINE="scripts/benchmark.sh $*"
 
 die() {
@@ -67,7 +71,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --doc) DOC="$2"; shift 2 ;;
     --build) BUILD="$(cd "$2" && pwd)"; shift 2 ;;
-    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+    --service-env) SERVICE_ENV+=(--service-env "$2"); shift 2 ;;
+    -h | --help) sed -n '2,34p' "$0"; exit 0 ;;
     *) die "unknown flag $1 (see --help)" ;;
   esac
 done
@@ -235,8 +240,8 @@ EOF
 run_bench() { # name, oversight-bench flags...
   local name="$1"
   shift
-  echo "oversight-bench $* (output: ${OUT}/${name}.txt)"
-  "${BENCH}" "$@" --json "${OUT}/${name}.json" 2> "${OUT}/${name}.log" | tee "${OUT}/${name}.txt"
+  echo "oversight-bench $* ${SERVICE_ENV[*]} (output: ${OUT}/${name}.txt)"
+  "${BENCH}" "$@" "${SERVICE_ENV[@]}" --json "${OUT}/${name}.json" 2> "${OUT}/${name}.log" | tee "${OUT}/${name}.txt"
   [[ "${PIPESTATUS[0]}" -eq 0 ]] || die "oversight-bench failed: $(tail -n 3 "${OUT}/${name}.log")"
   echo "${COMMAND_LINE}" > "${OUT}/${name}.command"
 }
