@@ -38,6 +38,13 @@ void LatencyMeter::ScheduleStored(int64_t k, absl::Time at) {
   ++schedules_;
 }
 
+bool LatencyMeter::ScheduleSeen(int64_t k) const {
+  std::lock_guard lock(mutex_);
+  const auto index = k - origin_k_;
+  return index >= 0 && static_cast<size_t>(index) < entries_.size() &&
+         entries_[static_cast<size_t>(index)].schedule_ns >= 0;
+}
+
 int64_t LatencyMeter::published() const {
   std::lock_guard lock(mutex_);
   return published_;

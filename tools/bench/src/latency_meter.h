@@ -25,6 +25,8 @@ class LatencyMeter {
   // Returns false for an event this meter does not measure or a repeat.
   bool TaskArrived(int64_t k, absl::Time at);
   void ScheduleStored(int64_t k, absl::Time at);
+  // Whether event k's schedule update was seen (ScheduleStored).
+  bool ScheduleSeen(int64_t k) const;
 
   int64_t published() const;
   int64_t tasks() const;
