@@ -16,8 +16,9 @@
 //  5. load (when `load_duration` > 0): the offered load held for that long while every opened
 //     task is completed `completion_delay` after it opened (an OversightRecorded, as recording
 //     publishes it; a sampled task not before its deadline item was seen, since its
-//     completion removes the item: a watch that never saw it would never move on), sampling each process's RSS and Redis used_memory every
-//     `sample_interval`; latency percentiles and memory per `window`, with a trend verdict.
+//     completion removes the item: a watch that never saw it would never move on), sampling each
+//     process's RSS and Redis used_memory every `sample_interval`; latency percentiles and memory
+//     per `window`, with a trend verdict.
 //
 // Every figure is printed as a Markdown table to `out` and, with `json_path`, written as JSON.
 #pragma once
