@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "completion_queue.h"
 #include "latency_meter.h"
 #include "oversight/e2e/system.h"
 #include "oversight/kafka/event_record.h"
@@ -288,8 +289,8 @@ class Bench {
           }
           if (complete) {
             std::lock_guard lock(completions_mutex_);
-            completions_.push_back({arrived + options_.completion_delay, k, opened.task().task_id(),
-                                    opened.task().child_id()});
+            completions_.Add({arrived + options_.completion_delay, k, opened.task().task_id(),
+                              opened.task().child_id()});
           }
         });
     if (!tail.ok()) return tail.status();
@@ -421,36 +422,13 @@ class Bench {
     return sample;
   }
 
-  // Publishes completions that are due (load phase). A sampled task's completion waits until
-  // the watch saw its deadline item (the completion removes it), for at most
-  // kScheduleSeenTimeout; one published without that is counted (completions_unseen_).
+  // Publishes completions that are due (load phase; CompletionQueue holds a sampled task's
+  // until its deadline item was seen).
   absl::Status PublishDueCompletions(absl::Time now) {
-    constexpr absl::Duration kScheduleSeenTimeout = absl::Minutes(2);
     std::vector<Completion> due;
     {
       std::lock_guard lock(completions_mutex_);
-      while (!completions_.empty() && completions_.front().at <= now) {
-        Completion c = std::move(completions_.front());
-        completions_.pop_front();
-        if (watch_ != nullptr && c.k % options_.schedule_sample == 0 &&
-            !meter_->ScheduleSeen(c.k)) {
-          if (now - c.at < kScheduleSeenTimeout) {
-            awaiting_schedule_.push_back(std::move(c));
-            continue;
-          }
-          ++completions_unseen_;
-        }
-        due.push_back(std::move(c));
-      }
-      // Those waiting for their item, in order: each goes once seen (or after the timeout).
-      while (!awaiting_schedule_.empty()) {
-        const Completion& c = awaiting_schedule_.front();
-        const bool seen = meter_->ScheduleSeen(c.k);
-        if (!seen && now - c.at < kScheduleSeenTimeout) break;
-        if (!seen) ++completions_unseen_;
-        due.push_back(std::move(awaiting_schedule_.front()));
-        awaiting_schedule_.pop_front();
-      }
+      due = completions_.TakeDue(now);
     }
     for (const auto& c : due) {
       if (auto s = publisher_->Publish(workload_.Completion(c.k, c.task_id, c.child_id, now));
@@ -478,7 +456,10 @@ class Bench {
     const std::string load_before = LoadAverage();
     const absl::Time start = absl::Now();
     completions_published_ = 0;
-    completions_unseen_ = 0;
+    {
+      std::lock_guard lock(completions_mutex_);
+      completions_.ResetCounts();
+    }
     if (auto s = Observe(first, start, true, load); !s.ok()) return s;
     json samples = json::array();
     samples.push_back(MemorySample(start));
@@ -515,7 +496,7 @@ class Bench {
       while (true) {
         {
           std::lock_guard lock(completions_mutex_);
-          if (completions_.empty() && awaiting_schedule_.empty() && meter_->tasks() >= n) break;
+          if (completions_.empty() && meter_->tasks() >= n) break;
         }
         if (absl::Now() - published_all > kSettleTimeout) {
           return absl::DeadlineExceededError("load: the last tasks never arrived");
@@ -538,7 +519,7 @@ class Bench {
                   {"repeated_tasks", meter_->repeated_tasks()},
                   {"schedule_sample", options_.schedule_sample},
                   {"completions", completions_published_},
-                  {"completions_before_schedule_seen", completions_unseen_},
+                  {"completions_before_schedule_seen", completions_.released_unready()},
                   {"load_average_before", load_before},
                   {"load_average_after", LoadAverage()}};
     auto task = meter_->TaskLatencies();
@@ -561,9 +542,10 @@ class Bench {
         schedule_all.count);
     if (load) {
       out_ << "  completions published: " << completions_published_;
-      if (completions_unseen_ > 0) {
-        out_ << " (" << completions_unseen_
-             << " of sampled tasks whose deadline item the watch had not seen after 2 minutes)";
+      if (completions_.released_unready() > 0) {
+        out_ << " (" << completions_.released_unready()
+             << " of sampled tasks whose deadline item the watch had not seen after "
+             << absl::FormatDuration(completions_.hold_limit()) << ")";
       }
       out_ << "\n";
       phase["windows"] = LoadWindows(task, schedule, samples, publish_seconds);
@@ -690,12 +672,6 @@ class Bench {
     return absl::OkStatus();
   }
 
-  struct Completion {
-    absl::Time at;
-    int64_t k;
-    std::string task_id, child_id;
-  };
-
   const BenchOptions& options_;
   std::ostream& out_;
   Workload workload_;
@@ -708,10 +684,13 @@ class Bench {
   std::unique_ptr<ScheduleWatch> watch_;
   std::unique_ptr<TaskTail> tail_;
   std::mutex completions_mutex_;
-  std::deque<Completion> completions_;
-  std::deque<Completion> awaiting_schedule_;  // sampled, due, their deadline item not seen yet
+  // Held while a sampled task's deadline item is not seen, for at most 2 minutes.
+  CompletionQueue completions_{[this](int64_t k) {
+                                 return watch_ != nullptr && k % options_.schedule_sample == 0 &&
+                                        !meter_->ScheduleSeen(k);
+                               },
+                               absl::Minutes(2)};
   int64_t completions_published_ = 0;
-  int64_t completions_unseen_ = 0;  // published after the timeout without the item seen
   pid_t broker_pid_ = 0;
   int64_t next_k_ = 0;
   json results_;
