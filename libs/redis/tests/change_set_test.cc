@@ -3,7 +3,9 @@
 #include "oversight/redis/change_set.h"
 
 #include <cstdlib>
+#include <thread>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "oversight/redis/testing/redis_server.h"
 
@@ -337,6 +339,69 @@ TEST_F(ChangeSetTest, ApplyAllByTransactionSeesTheFieldsAnEarlierChangeWrites) {
   EXPECT_EQ(Get("ovs:{devon}:n"), "10");
   EXPECT_EQ(c_->Command({"HGET", "ovs:{devon}:child", "version"})->str(), "10");
   EXPECT_EQ(ScriptRuns(), 0);  // decided in the client, sent as MULTI ... EXEC
+}
+
+// `n` changes of `n` children ("ovs:{devon}:child:<prefix><i>"), each guarded by its child's
+// version and counted in ovs:{devon}:n; with `bump` each also HSETs the version it guards.
+std::vector<ChangeSet> GuardedChanges(int n, bool bump, const std::string& prefix) {
+  std::vector<ChangeSet> changes(n);
+  for (int i = 0; i < n; ++i) {
+    const std::string child = "ovs:{devon}:child:" + prefix + std::to_string(i);
+    changes[i].ExpectField(child, "version", "");
+    if (bump) changes[i].Write(child, {"HSET", child, "version", "1"});
+    changes[i].Write("ovs:{devon}:n", {"INCR", "ovs:{devon}:n"});
+  }
+  return changes;
+}
+
+// Two consumers handling the same records at once (a rebalance), made to interleave the worst
+// way: writes are paused (CLIENT PAUSE WRITE) while both read the markers and guards, so both
+// find every event unprocessed; then both write. Each event must apply exactly once. The
+// parameter says whether the changes bump the version they guard or only read it (then only
+// the watched marker can stop the second client).
+class ApplyAllRaceTest : public ChangeSetTest, public ::testing::WithParamInterface<bool> {};
+
+INSTANTIATE_TEST_SUITE_P(Guards, ApplyAllRaceTest, ::testing::Bool(), [](const auto& info) {
+  return info.param ? "BumpingTheGuardedVersion" : "OnlyReadingIt";
+});
+
+TEST_P(ApplyAllRaceTest, AppliesAnEventOnceWhenTwoClientsReadItBeforeEitherWrites) {
+  std::vector<ChangeSet> changes = GuardedChanges(20, /*bump=*/GetParam(), "");
+  std::vector<ChangeSet::Application> applications;
+  for (int i = 0; i < 20; ++i)
+    applications.push_back({&changes[i], "devon", "svc", "race-" + std::to_string(i)});
+  std::vector<std::unique_ptr<Connection>> clients;
+  for (int k = 0; k < 2; ++k) {
+    auto client = Connection::Connect(server_->connection_options());
+    ASSERT_TRUE(client.ok()) << client.status();
+    clients.push_back(std::move(*client));
+  }
+  ASSERT_TRUE(c_->Command({"CLIENT", "PAUSE", "10000", "WRITE"}).ok());
+  std::vector<absl::StatusOr<OutboxResult>> results[2];
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 2; ++k) {
+    threads.emplace_back([&, k] { results[k] = ChangeSet::ApplyAll(*clients[k], applications); });
+  }
+  // Both have read and wait with their first write (postponed clients count as blocked).
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (absl::Now() < deadline &&
+         c_->Command({"INFO", "clients"})->str().find("blocked_clients:2") == std::string::npos) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  const std::string clients_info = c_->Command({"INFO", "clients"})->str();
+  ASSERT_TRUE(c_->Command({"CLIENT", "UNPAUSE"}).ok());
+  for (auto& thread : threads)
+    thread.join();
+  ASSERT_NE(clients_info.find("blocked_clients:2"), std::string::npos) << clients_info;
+  for (size_t c = 0; c < applications.size(); ++c) {
+    int times = 0;
+    for (int k = 0; k < 2; ++k) {
+      ASSERT_TRUE(results[k][c].ok()) << k << "/" << c << ": " << results[k][c].status();
+      if (!results[k][c]->duplicate) ++times;
+    }
+    EXPECT_EQ(times, 1) << applications[c].event_id;
+  }
+  EXPECT_EQ(Get("ovs:{devon}:n"), "20");
 }
 
 TEST_P(ApplyAllTest, LoadsTheScriptAgainAfterAFlush) {
