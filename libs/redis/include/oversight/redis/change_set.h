@@ -69,7 +69,8 @@ class ChangeSet {
 
   // How ApplyAll sends a run of changes.
   enum class ApplyAllPath {
-    // WATCH the markers and guarded keys and read them, decide each change as the script would
+    // WATCH the guarded keys and the markers (not that of a change that HSETs a hash it guards,
+    // which touches a watched key anyway) and read them, decide each change as the script would
     // (each seeing the markers and hash fields written by the ones before it), then MULTI ...
     // EXEC with the planned changes: two round trips, no Lua (Redis spends about a third less
     // per change). When the client cannot predict a guard (a key an earlier change of the run
