@@ -10,6 +10,7 @@
 #include "oversight/pipeline/outbox_event.h"
 #include "oversight/redis/outbox.h"
 #include "oversight/workforce/v1/workforce_events.pb.h"
+#include "task_index.h"
 #include "team_summary.h"
 
 namespace oversight::triggers {
@@ -30,8 +31,11 @@ std::string ChildTasksKey(const std::string& a, const std::string& child) {
 std::string TaskKey(const std::string& a, const std::string& task) {
   return Tag(a) + "task:" + task;
 }
-std::string AllTasksKey(const std::string& a) {
-  return Tag(a) + "tasks";
+std::string TeamsKey(const std::string& a) {
+  return Tag(a) + "teams";
+}
+std::string UnteamedKey(const std::string& a) {
+  return Tag(a) + "unteamed";
 }
 std::string OwnerKey(const std::string& a, const std::string& owner) {
   return Tag(a) + "owner:" + owner;
@@ -204,9 +208,16 @@ void TaskStore::WriteTask(redis::ChangeSet& change, const std::string& a,
   const bool owner_changed = fresh || before->owner_id() != task.owner_id();
   change.Write(TaskKey(a, id), {"SET", TaskKey(a, id), task.SerializeAsString()});
   if (due_changed) {
-    change.Write(AllTasksKey(a), {"ZADD", AllTasksKey(a), due, id});
     change.Write(ChildTasksKey(a, task.child_id()),
                  {"ZADD", ChildTasksKey(a, task.child_id()), due, id});
+  }
+  // A task's team is set when it opens and never changes: the authority's teams set is written
+  // once per task, and a task without a team is indexed as such (for unfiltered listings).
+  if (task.team_id().empty() && due_changed) {
+    change.Write(UnteamedKey(a), {"ZADD", UnteamedKey(a), due, id});
+  }
+  if (!task.team_id().empty() && fresh) {
+    change.Write(TeamsKey(a), {"SADD", TeamsKey(a), task.team_id()});
   }
   if (open_changed) {
     change.Write(OpenKey(a, task.child_id()),
@@ -392,38 +403,53 @@ absl::StatusOr<v1::OversightTask> TaskStore::GetTask(const std::string& authorit
 
 absl::StatusOr<v1::ListTasksResponse> TaskStore::ListTasks(const v1::ListTasksRequest& request) {
   const std::string& a = request.authority_id();
-  const std::string index = !request.child_id().empty()   ? ChildTasksKey(a, request.child_id())
-                            : !request.owner_id().empty() ? OwnerKey(a, request.owner_id())
-                            : !request.team_id().empty()  ? TeamKey(a, request.team_id())
-                                                          : AllTasksKey(a);
-  int64_t position = 0;
+  std::optional<IndexEntry> cursor;
   const std::string& token = request.page().page_token();
-  if (!token.empty() && (token[0] != kPageTokenPrefix ||
-                         !absl::SimpleAtoi(token.substr(1), &position) || position < 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page.page_token \"", token,
-                     "\" is not a token from a previous ListTasks answer (leave it empty for "
-                     "the first page)"));
+  if (!token.empty()) {
+    cursor = ParsePageToken(token);
+    if (!cursor.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("page.page_token \"", token,
+                       "\" is not a token from a previous ListTasks answer (leave it empty for "
+                       "the first page)"));
+    }
+  }
+  std::vector<std::string> indexes;
+  if (!request.child_id().empty()) {
+    indexes = {ChildTasksKey(a, request.child_id())};
+  } else if (!request.owner_id().empty()) {
+    indexes = {OwnerKey(a, request.owner_id())};
+  } else if (!request.team_id().empty()) {
+    indexes = {TeamKey(a, request.team_id())};
+  } else {
+    // Every task: the teams' indexes and the one of tasks without a team, merged.
+    auto teams = connection_.Command({"SMEMBERS", TeamsKey(a)}, redis::Idempotency::kIdempotent);
+    if (!teams.ok()) return teams.status();
+    for (const auto& team : teams->elements())
+      indexes.push_back(TeamKey(a, team.str()));
+    std::sort(indexes.begin(), indexes.end());
+    indexes.push_back(UnteamedKey(a));
   }
   const int page_size =
       request.page().page_size() <= 0 ? 50 : std::min(request.page().page_size(), 500);
-  constexpr int64_t kChunk = 200;  // ids read (and tasks fetched) per round trip
+  // Ids read (and tasks fetched) per round trip, shared among the indexes merged.
+  constexpr int kChunk = 200;
+  const int per_index = std::max(16, kChunk / static_cast<int>(indexes.size()));
 
   v1::ListTasksResponse response;
-  while (response.tasks_size() < page_size) {
-    auto ids = connection_.Command(
-        {"ZRANGE", index, std::to_string(position), std::to_string(position + kChunk - 1)},
-        redis::Idempotency::kIdempotent);
-    if (!ids.ok()) return ids.status();
-    if (ids->elements().empty()) return response;  // the index is exhausted: no next page
-    std::vector<std::string> chunk;
-    for (const auto& id : ids->elements())
-      chunk.push_back(id.str());
-    auto tasks = GetTasks(a, chunk);
+  while (true) {
+    auto chunks = ReadAfter(connection_, indexes, cursor, per_index);
+    if (!chunks.ok()) return chunks.status();
+    bool exhausted = false;
+    const std::vector<IndexEntry> entries = MergeReadable(*chunks, per_index, exhausted);
+    std::vector<std::string> ids;
+    for (const auto& entry : entries)
+      ids.push_back(entry.task_id);
+    auto tasks = GetTasks(a, ids);
     if (!tasks.ok()) return tasks.status();
-    for (const auto& id : chunk) {
-      ++position;
-      const auto& task = (*tasks)[id];
+    for (size_t k = 0; k < entries.size(); ++k) {
+      cursor = entries[k];
+      const auto& task = (*tasks)[entries[k].task_id];
       if (!task.has_value()) continue;
       if (!request.owner_id().empty() && task->owner_id() != request.owner_id()) continue;
       if (!request.team_id().empty() && task->team_id() != request.team_id()) continue;
@@ -433,19 +459,16 @@ absl::StatusOr<v1::ListTasksResponse> TaskStore::ListTasks(const v1::ListTasksRe
       }
       if (!request.trigger_id().empty() && task->trigger_id() != request.trigger_id()) continue;
       *response.add_tasks() = *task;
-      if (response.tasks_size() == page_size) break;
+      if (response.tasks_size() == page_size) {
+        // A full page: the next one starts after this task, if anything is left.
+        if (k + 1 < entries.size() || !exhausted) {
+          response.mutable_page()->set_next_page_token(FormatPageToken(*cursor));
+        }
+        return response;
+      }
     }
-    if (response.tasks_size() < page_size && static_cast<int64_t>(chunk.size()) < kChunk) {
-      return response;  // the index ended within this chunk: no next page
-    }
+    if (exhausted) return response;  // every index read to its end: no next page
   }
-  // A full page: there may be more from `position` on.
-  auto remaining = connection_.Command({"ZCARD", index}, redis::Idempotency::kIdempotent);
-  if (!remaining.ok()) return remaining.status();
-  if (remaining->integer() > position) {
-    response.mutable_page()->set_next_page_token(absl::StrCat("p", position));
-  }
-  return response;
 }
 
 absl::StatusOr<v1::TeamSummary> TaskStore::TeamSummary(const std::string& authority,

@@ -6,7 +6,8 @@
 //   ovs:{A}:trg:child:<child>:open     set of open task ids
 //   ovs:{A}:trg:child:<child>:tasks    sorted set of every task id of the child, by due time
 //   ovs:{A}:trg:task:<task>            serialized oversight.triggers.v1.OversightTask
-//   ovs:{A}:trg:tasks                  sorted set of every task id, by due time (seconds)
+//   ovs:{A}:trg:teams                  set of the team ids tasks were opened for
+//   ovs:{A}:trg:unteamed               sorted set of the ids of tasks without a team, by due time
 //   ovs:{A}:trg:owner:<worker>         sorted set of task ids owned, by due time
 //   ovs:{A}:trg:team:<team>            sorted set of task ids of the team, by due time
 //   ovs:{A}:trg:team:<team>:open       sorted set of the team's open task ids, by due time
@@ -95,10 +96,11 @@ class TaskStore {
   absl::StatusOr<v1::OversightTask> GetTask(const std::string& authority,
                                             const std::string& task_id);
 
-  // Tasks matching every filter set in `request`, ordered by due time. The index scanned is
-  // the most selective filter's (child, owner, team, or the authority's); page_token is the
-  // position in that index where the next page starts (tasks added meanwhile may shift a page
-  // by a few). INVALID_ARGUMENT for a page token this call did not make.
+  // Tasks matching every filter set in `request`, ordered by due time then id. The index read
+  // is the most selective filter's (child, owner, team; without one, every team's merged with
+  // the tasks without a team: task_index.h); page_token names the last task listed, so tasks
+  // opened or closed meanwhile neither repeat nor skip one. INVALID_ARGUMENT for a page token
+  // this call did not make.
   absl::StatusOr<v1::ListTasksResponse> ListTasks(const v1::ListTasksRequest& request);
 
   // The team's open tasks, those overdue at `now`, and those completed on time and late in

@@ -278,6 +278,62 @@ TEST_F(GrpcTest, ListTasksFiltersByEveryFieldAndPagesWithoutGapsOrRepeats) {
   EXPECT_EQ(List(other_authority, &ignored).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(GrpcTest, ListTasksPagesOnFromTheLastTaskListedWhateverOpensMeanwhile) {
+  // Six tasks of team-a due the same second (D8: two working days after the allocation), two
+  // of team-b, one of a child allocated without a team: an unfiltered listing merges the
+  // teams' indexes and the one of tasks without a team.
+  std::set<std::string> before;
+  for (int i = 0; i < 6; ++i) {
+    before.insert(
+        Allocate("a-" + std::to_string(i), "worker-1", "team-a", "2026-05-11T09:00:00Z").task_id());
+  }
+  for (int i = 0; i < 2; ++i) {
+    before.insert(
+        Allocate("b-" + std::to_string(i), "worker-2", "team-b", "2026-05-12T09:00:00Z").task_id());
+  }
+  const v1::OversightTask unteamed = Allocate("n-0", "worker-1", "", "2026-05-13T09:00:00Z");
+  EXPECT_TRUE(unteamed.team_id().empty());
+  before.insert(unteamed.task_id());
+
+  v1::ListTasksRequest paged;
+  paged.set_authority_id("devon");
+  paged.mutable_page()->set_page_size(2);
+  std::vector<v1::OversightTask> seen;
+  for (int page = 0; page < 20; ++page) {
+    v1::ListTasksResponse response;
+    ASSERT_TRUE(List(paged, &response).ok());
+    for (const auto& task : response.tasks())
+      seen.push_back(task);
+    if (page == 0) {
+      // Tasks that sort before the cursor (due a day earlier) open between the first and
+      // the second page: a page that counted positions would list two tasks again.
+      for (int i = 0; i < 3; ++i) {
+        Allocate("early-" + std::to_string(i), i == 0 ? "worker-2" : "worker-1",
+                 i == 0 ? "team-b" : "team-a", "2026-05-08T09:00:00Z");
+      }
+    }
+    if (response.page().next_page_token().empty()) break;
+    paged.mutable_page()->set_page_token(response.page().next_page_token());
+  }
+  std::vector<std::string> ids;
+  for (const auto& task : seen)
+    ids.push_back(task.task_id());
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), before);
+  EXPECT_EQ(ids.size(), before.size());  // none twice
+  for (size_t k = 1; k < seen.size(); ++k) {
+    const auto previous = std::make_pair(seen[k - 1].due_at().seconds(), seen[k - 1].task_id());
+    const auto next = std::make_pair(seen[k].due_at().seconds(), seen[k].task_id());
+    EXPECT_LT(previous, next) << "by due time, then id";
+  }
+  // Listed from the start again, the three tasks opened meanwhile come first.
+  paged.clear_page();
+  paged.mutable_page()->set_page_size(3);
+  v1::ListTasksResponse first;
+  ASSERT_TRUE(List(paged, &first).ok());
+  for (const auto& task : first.tasks())
+    EXPECT_EQ(task.child_id().rfind("early-", 0), 0u) << task.child_id();
+}
+
 TEST_F(GrpcTest, OnlyTheOwnersLineManagerOrTheRolesMayReassignAndTheChangeIsPublished) {
   const v1::OversightTask task = Allocate("child-r", "worker-1", "team-a", "2026-05-11T09:00:00Z");
   ASSERT_EQ(task.owner_id(), "manager-1");
