@@ -77,9 +77,6 @@ std::string Seconds(const google::protobuf::Timestamp& at) {
   return std::to_string(at.seconds());
 }
 
-// Page tokens: "p<position>" in the index scanned.
-constexpr char kPageTokenPrefix = 'p';
-
 // Whether the child has an open task once `decision` is applied to `before`.
 bool HasOpenTasksAfter(const CaseContext& before, const Decision& decision) {
   std::map<std::string, bool> open;
